@@ -1,0 +1,53 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { requestId } from 'hono/request-id'
+import type { Config } from './config/config.js'
+import type { GatewayEnv } from './env.js'
+import type { MongoHandle } from './mongo/mongo.js'
+import type { Logger } from './observability/logger.js'
+import type { RouteTable } from './dispatch/route-table.js'
+import { requestLog } from './observability/request-log.js'
+import { labelUpstream } from './observability/label-upstream.js'
+import { errorResponses } from './errors/error-responses.js'
+import { healthRoutes } from './health/health.js'
+import { dispatch } from './dispatch/dispatch.js'
+import { legacyProxy } from '../legacy-proxy/proxy.js'
+import { probeLegacy } from '../legacy-proxy/probe.js'
+import { migratedRoutes } from '../routes/index.js'
+
+export type AppDeps = {
+  config: Config
+  mongo: MongoHandle
+  logger: Logger
+  routeTable: RouteTable
+}
+
+/** The whole gateway as one Hono app, shared by the Node server and the Vercel function. */
+export function createApp({ config, mongo, logger, routeTable }: AppDeps): OpenAPIHono<GatewayEnv> {
+  const app = new OpenAPIHono<GatewayEnv>()
+  const legacy = legacyProxy({
+    target: config.LEGACY_URL,
+    connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
+    responseTimeoutMs: config.LEGACY_TIMEOUT_MS,
+    logger,
+  })
+
+  app.use(requestId())
+  app.use(requestLog(logger))
+  app.use(labelUpstream())
+  app.onError(errorResponses(logger))
+
+  // The gateway's own endpoints come first; then the route table decides between legacy and migrated.
+  app.route(
+    '/',
+    healthRoutes({
+      timeoutMs: 1000,
+      probes: {
+        mongodb: () => mongo.ping(),
+        legacy: () => probeLegacy(config.LEGACY_URL, 1000),
+      },
+    }),
+  )
+  app.use(dispatch(routeTable, legacy))
+  app.route('/', migratedRoutes({ db: mongo.db, config, logger, legacy }))
+  return app
+}

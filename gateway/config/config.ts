@@ -1,0 +1,54 @@
+import { z } from 'zod'
+
+// Every limit and timeout the gateway applies is a named setting here, with its default, so operators can
+// find them in one place (the README's config table mirrors this schema).
+const port = z.coerce.number().int().min(1).max(65535)
+const positiveMs = z.coerce.number().int().positive()
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:5000' })
+  .transform((value) => value.replace(/\/+$/, ''))
+const mongoUri = z
+  .string({ error: 'required: a MongoDB connection string such as mongodb://127.0.0.1:27017' })
+  .regex(/^mongodb(\+srv)?:\/\/.+/, 'expected a MongoDB connection string (mongodb:// or mongodb+srv://)')
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean))
+
+export const configSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LEGACY_URL: httpUrl.default('http://127.0.0.1:5000'),
+  MONGODB_URI: mongoUri,
+  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, 'expected a MongoDB database name').default('estoque'),
+  SECRET_KEY: z.string({ error: "required: the legacy Flask app's SECRET_KEY" }).min(1, "required: the legacy Flask app's SECRET_KEY"),
+  SECRET_KEY_FALLBACKS: commaList,
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveMs.default(1500),
+  MONGODB_OPERATION_TIMEOUT_MS: positiveMs.default(5000),
+  MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  LEGACY_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
+  LEGACY_TIMEOUT_MS: positiveMs.default(60000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  SHUTDOWN_TIMEOUT_MS: positiveMs.default(10000),
+  ROUTE_MODES: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = z.infer<typeof configSchema>
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment; empty strings count as unset so `FOO=` falls back to the default. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const result = configSchema.safeParse(present)
+  if (result.success) return result.data
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  )
+}

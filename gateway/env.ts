@@ -1,0 +1,12 @@
+import type { HttpBindings } from '@hono/node-server'
+import type { SessionUser } from './auth/session-user.js'
+
+/** Hono environment shared by every gateway module: raw Node bindings (for the proxy) and per-request vars. */
+export type GatewayEnv = {
+  Bindings: HttpBindings
+  Variables: {
+    requestId: string
+    /** Set by the session middleware on migrated routes. */
+    user: SessionUser
+  }
+}

@@ -1,0 +1,44 @@
+import { serve } from '@hono/node-server'
+import type { Server } from 'node:http'
+import { ConfigError, loadConfig } from './config/config.js'
+import { createGateway, type Gateway } from './gateway.js'
+
+/** Node entry point: validated config, one server, graceful shutdown on SIGTERM/SIGINT. */
+function main(): void {
+  let gateway: Gateway
+  try {
+    gateway = createGateway(loadConfig())
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`estoque-gateway: ${error.message}\n`)
+    process.exit(1)
+  }
+  const { app, config, logger } = gateway
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, routes: gateway.routeTable.routes }, 'gateway listening')
+  }) as Server
+  server.on('error', (error) => {
+    logger.fatal({ err: error }, 'server failed')
+    process.exit(1)
+  })
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests')
+    // Past the budget, in-flight requests are cut so the platform's kill never lands on a half-closed state.
+    const deadline = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS).unref()
+    server.close(async () => {
+      clearTimeout(deadline)
+      await gateway.close().catch((error: unknown) => logger.warn({ err: error }, 'mongodb close failed'))
+      logger.info('stopped')
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+  }
+  process.once('SIGTERM', () => shutdown('SIGTERM'))
+  process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+main()

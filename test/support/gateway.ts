@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './ports.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const TEST_SECRET_KEY = 'test-secret-key-not-for-production'
+
+export type GatewayProcess = {
+  url: string
+  port: number
+  child: ChildProcess
+  /** Everything the process wrote so far (JSON log lines on stdout, errors on stderr). */
+  output(): string
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>
+}
+
+export type GatewayOptions = {
+  mongoUri: string
+  dbName: string
+  legacyUrl: string
+  env?: Record<string, string>
+}
+
+/** Starts the real gateway (`gateway/server.ts`) as a child process on a free port and waits for /healthz. */
+export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/server.ts')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MONGODB_URI: options.mongoUri,
+      MONGODB_DB: options.dbName,
+      LEGACY_URL: options.legacyUrl,
+      SECRET_KEY: TEST_SECRET_KEY,
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const killOnExit = () => child.kill('SIGKILL')
+  process.once('exit', killOnExit)
+
+  const url = `http://127.0.0.1:${port}`
+  await waitForHealth(url, exited, () => output)
+  return {
+    url,
+    port,
+    child,
+    output: () => output,
+    async stop() {
+      process.off('exit', killOnExit)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      return exited
+    },
+  }
+}
+
+async function waitForHealth(url: string, exited: Promise<number | null>, output: () => string): Promise<void> {
+  const deadline = Date.now() + 20_000
+  let gone = false
+  void exited.then(() => (gone = true))
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`gateway exited before becoming healthy:\n${output()}`)
+    try {
+      const response = await fetch(`${url}/healthz`)
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`gateway did not become healthy within 20 s:\n${output()}`)
+}
