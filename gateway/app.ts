@@ -5,11 +5,15 @@ import type { GatewayEnv } from './env.js'
 import type { MongoHandle } from './mongo/mongo.js'
 import type { Logger } from './observability/logger.js'
 import type { RouteTable } from './dispatch/route-table.js'
+import { GatewayMetrics } from './observability/metrics.js'
 import { requestLog } from './observability/request-log.js'
+import { requestMetrics } from './observability/request-metrics.js'
 import { labelUpstream } from './observability/label-upstream.js'
 import { errorResponses } from './errors/error-responses.js'
 import { healthRoutes } from './health/health.js'
+import { adminRoutes } from './admin/admin-routes.js'
 import { dispatch } from './dispatch/dispatch.js'
+import { ShadowRecorder } from './shadow/shadow-recorder.js'
 import { legacyProxy } from '../legacy-proxy/proxy.js'
 import { probeLegacy } from '../legacy-proxy/probe.js'
 import { migratedRoutes } from '../routes/index.js'
@@ -24,19 +28,25 @@ export type AppDeps = {
 /** The whole gateway as one Hono app, shared by the Node server and the Vercel function. */
 export function createApp({ config, mongo, logger, routeTable }: AppDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>()
+  const metrics = new GatewayMetrics()
+  const shadow = new ShadowRecorder(metrics)
   const legacy = legacyProxy({
     target: config.LEGACY_URL,
     connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
     responseTimeoutMs: config.LEGACY_TIMEOUT_MS,
     logger,
   })
+  const onError = errorResponses(logger)
+  const migrated = migratedRoutes({ db: mongo.db, config, logger, legacy })
+  migrated.onError(onError)
 
   app.use(requestId())
   app.use(requestLog(logger))
+  app.use(requestMetrics(metrics))
   app.use(labelUpstream())
-  app.onError(errorResponses(logger))
+  app.onError(onError)
 
-  // The gateway's own endpoints come first; then the route table decides between legacy and migrated.
+  // The gateway's own endpoints come first; then the route table decides who answers everything else.
   app.route(
     '/',
     healthRoutes({
@@ -47,7 +57,17 @@ export function createApp({ config, mongo, logger, routeTable }: AppDeps): OpenA
       },
     }),
   )
-  app.use(dispatch(routeTable, legacy))
-  app.route('/', migratedRoutes({ db: mongo.db, config, logger, legacy }))
+  app.route('/', adminRoutes({ table: routeTable, metrics, shadow, token: config.ADMIN_TOKEN }))
+  app.use(
+    dispatch({
+      table: routeTable,
+      legacy,
+      runGateway: async (request) => migrated.fetch(request),
+      shadow,
+      metrics,
+      shadowBodyLimitBytes: config.SHADOW_BODY_LIMIT_BYTES,
+    }),
+  )
+  app.route('/', migrated)
   return app
 }

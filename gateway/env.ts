@@ -8,5 +8,7 @@ export type GatewayEnv = {
     requestId: string
     /** Set by the session middleware on migrated routes. */
     user: SessionUser
+    /** The route-table name of the request (`unlisted` when not in the table), for metrics and logs. */
+    routeName: string
   }
 }

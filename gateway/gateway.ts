@@ -3,7 +3,8 @@ import { ConfigError, type Config } from './config/config.js'
 import type { GatewayEnv } from './env.js'
 import { createMongo, type MongoHandle } from './mongo/mongo.js'
 import { createLogger, type Logger } from './observability/logger.js'
-import { RouteTable, defaultRoutes, parseModeOverrides } from './dispatch/route-table.js'
+import { readFileSync } from 'node:fs'
+import { RouteTable, defaultRoutes, parseModeOverrides, parseOverridesFile } from './dispatch/route-table.js'
 import { createApp } from './app.js'
 
 export type Gateway = {
@@ -17,14 +18,26 @@ export type Gateway = {
 
 /** Builds everything the app needs from a validated config; used by the Node server and the Vercel entry. */
 export function createGateway(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Gateway {
-  let overrides
-  try {
-    overrides = parseModeOverrides(config.ROUTE_MODES, defaultRoutes)
-  } catch (error) {
-    throw new ConfigError([`ROUTE_MODES: ${(error as Error).message}`])
-  }
-  const routeTable = new RouteTable(defaultRoutes, overrides)
+  const routeTable = loadRouteTable(config)
   const mongo = createMongo(config)
   const app = createApp({ config, mongo, logger, routeTable })
   return { app, config, logger, mongo, routeTable, close: () => mongo.close() }
+}
+
+/** Defaults, then `ROUTES_FILE`, then `ROUTE_MODES`: the most specific setting wins. */
+function loadRouteTable(config: Config): RouteTable {
+  const layers = []
+  if (config.ROUTES_FILE) {
+    try {
+      layers.push(parseOverridesFile(readFileSync(config.ROUTES_FILE, 'utf8'), defaultRoutes))
+    } catch (error) {
+      throw new ConfigError([`ROUTES_FILE: ${(error as Error).message}`])
+    }
+  }
+  try {
+    layers.push(parseModeOverrides(config.ROUTE_MODES, defaultRoutes))
+  } catch (error) {
+    throw new ConfigError([`ROUTE_MODES: ${(error as Error).message}`])
+  }
+  return new RouteTable(defaultRoutes, ...layers)
 }

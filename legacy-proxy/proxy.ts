@@ -6,6 +6,7 @@ import type { GatewayEnv } from '../gateway/env.js'
 import type { Logger } from '../gateway/observability/logger.js'
 import { UPSTREAM_HEADER } from '../gateway/observability/response-info.js'
 import { UpstreamTimeoutError, describeUpstreamFailure, sendUpstreamFailure } from './upstream-errors.js'
+import { tapLegacyResponse } from './capture.js'
 
 export type LegacyProxyOptions = {
   target: string
@@ -57,6 +58,7 @@ function createLegacyProxyMiddleware(options: LegacyProxyOptions): RequestHandle
         if (requestId) proxyReq.setHeader('x-request-id', requestId)
         armTimeouts(proxyReq, options)
       },
+      proxyRes: (proxyRes, req) => tapLegacyResponse(req, proxyRes),
       error: (error, req, res) => {
         const requestId = requestIds.get(req) ?? ''
         const failure = describeUpstreamFailure(error, requestId)

@@ -8,7 +8,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureLocalMongoJar } from './local-mongo/build.js'
-import { findMongod } from './local-mongo/find-mongod.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const venv = path.join(root, '.venv')
@@ -31,7 +30,8 @@ export function ensurePythonVenv(): void {
 
 export async function setup(): Promise<void> {
   ensurePythonVenv()
-  if (!process.env.MONGODB_URI && !findMongod()) await ensureLocalMongoJar()
+  // Cheap when the jar is up to date; needed unless a MongoDB is given (a `mongod` on PATH is rare here).
+  if (!process.env.MONGODB_URI) await ensureLocalMongoJar()
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -31,6 +31,9 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10000),
   ROUTE_MODES: z.string().default(''),
+  ROUTES_FILE: z.string().optional(),
+  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  SHADOW_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 

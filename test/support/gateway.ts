@@ -20,12 +20,17 @@ export type GatewayOptions = {
   mongoUri: string
   dbName: string
   legacyUrl: string
+  /** A free port by default. */
+  port?: number
+  secretKey?: string
   env?: Record<string, string>
+  /** Receives the process output as it comes (the demo prints request lines from it). */
+  onOutput?: (chunk: string) => void
 }
 
-/** Starts the real gateway (`gateway/server.ts`) as a child process on a free port and waits for /healthz. */
+/** Starts the real gateway (`gateway/server.ts`) as a child process and waits for /healthz. */
 export async function startGateway(options: GatewayOptions): Promise<GatewayProcess> {
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'gateway/server.ts')], {
     cwd: root,
     env: {
@@ -36,15 +41,19 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
       MONGODB_URI: options.mongoUri,
       MONGODB_DB: options.dbName,
       LEGACY_URL: options.legacyUrl,
-      SECRET_KEY: TEST_SECRET_KEY,
+      SECRET_KEY: options.secretKey ?? TEST_SECRET_KEY,
       LOG_LEVEL: 'info',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString()
+    options.onOutput?.(chunk.toString())
+  }
+  child.stdout?.on('data', collect)
+  child.stderr?.on('data', collect)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
   const killOnExit = () => child.kill('SIGKILL')
   process.once('exit', killOnExit)

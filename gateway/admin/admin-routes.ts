@@ -1,0 +1,60 @@
+import { Hono } from 'hono'
+import { bearerAuth } from 'hono/bearer-auth'
+import type { GatewayEnv } from '../env.js'
+import type { RouteTable } from '../dispatch/route-table.js'
+import type { GatewayMetrics } from '../observability/metrics.js'
+import type { ShadowRecorder } from '../shadow/shadow-recorder.js'
+
+export type AdminOptions = {
+  table: RouteTable
+  metrics: GatewayMetrics
+  shadow: ShadowRecorder
+  /** When set, both endpoints require `Authorization: Bearer <token>`. */
+  token: string | undefined
+}
+
+/** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
+export function adminRoutes({ table, metrics, shadow, token }: AdminOptions): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>()
+  if (token) {
+    app.use('/_gateway/*', bearerAuth({ token }))
+    app.use('/metrics', bearerAuth({ token }))
+  }
+  const startedAt = Date.now()
+
+  app.get('/_gateway/status', async (c) => {
+    const [latency, fallbacks] = await Promise.all([metrics.latencyByRoute(), metrics.fallbackCounts()])
+    const describe = (name: string) => {
+      const sides = latency.get(name) ?? {}
+      return {
+        served: { gateway: sides.gateway?.count ?? 0, legacy: sides.legacy?.count ?? 0 },
+        latencyMs: {
+          gateway: { p50: sides.gateway?.p50Ms ?? null, p95: sides.gateway?.p95Ms ?? null },
+          legacy: { p50: sides.legacy?.p50Ms ?? null, p95: sides.legacy?.p95Ms ?? null },
+        },
+      }
+    }
+    return c.json(
+      {
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        windowSeconds: 600,
+        routes: table.routes.map((route) => ({
+          ...route,
+          ...describe(route.name),
+          fallbacks: fallbacks.get(route.name) ?? 0,
+          ...(route.mode === 'shadow' || shadow.summary(route.name).match + shadow.summary(route.name).mismatch > 0
+            ? { shadow: shadow.summary(route.name) }
+            : {}),
+        })),
+        unlisted: describe('unlisted'),
+      },
+      200,
+      { 'cache-control': 'no-store' },
+    )
+  })
+
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }),
+  )
+  return app
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+const required = { MONGODB_URI: 'mongodb://127.0.0.1:27017', SECRET_KEY: 'k' }
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(required)
+    expect(config).toMatchObject({
+      PORT: 3000,
+      LEGACY_URL: 'http://127.0.0.1:5000',
+      MONGODB_DB: 'estoque',
+      SECRET_KEY_FALLBACKS: [],
+      BODY_LIMIT_BYTES: 1024 * 1024,
+    })
+  })
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ ...required, PORT: '', MONGODB_DB: '' })).toMatchObject({ PORT: 3000, MONGODB_DB: 'estoque' })
+  })
+
+  it('coerces numbers, trims the legacy URL and splits key fallbacks', () => {
+    const config = loadConfig({ ...required, PORT: '8080', LEGACY_URL: 'https://legacy.example.com/', SECRET_KEY_FALLBACKS: 'old1, old2,' })
+    expect(config.PORT).toBe(8080)
+    expect(config.LEGACY_URL).toBe('https://legacy.example.com')
+    expect(config.SECRET_KEY_FALLBACKS).toEqual(['old1', 'old2'])
+  })
+
+  it('names every missing required variable', () => {
+    const error = captureError(() => loadConfig({}))
+    expect(error).toBeInstanceOf(ConfigError)
+    expect(error.problems.map((problem) => problem.split(':')[0])).toEqual(['MONGODB_URI', 'SECRET_KEY'])
+  })
+
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', 'abc'],
+    ['LEGACY_URL', 'ftp://legacy'],
+    ['LEGACY_URL', 'not a url'],
+    ['MONGODB_URI', 'postgres://db'],
+    ['MONGODB_DB', 'bad/name'],
+    ['LOG_LEVEL', 'loud'],
+    ['BODY_LIMIT_BYTES', '-1'],
+  ])('rejects %s=%s with a message naming the variable', (name, value) => {
+    const error = captureError(() => loadConfig({ ...required, [name]: value }))
+    expect(error.problems).toHaveLength(1)
+    expect(error.problems[0]).toMatch(new RegExp(`^${name}: `))
+  })
+})
+
+function captureError(action: () => unknown): ConfigError {
+  try {
+    action()
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}

@@ -1,0 +1,82 @@
+import { Counter, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client'
+import type { Upstream } from './response-info.js'
+
+export type ShadowResult = 'match' | 'mismatch' | 'error' | 'skipped'
+
+/** Prometheus metrics of the migration: who answered what, how fast, shadow agreement, fallbacks. */
+export class GatewayMetrics {
+  readonly registry = new Registry()
+  private readonly requestDuration = new Histogram({
+    name: 'gateway_request_duration_seconds',
+    help: 'Time to answer a request, by route and by who answered it',
+    labelNames: ['route', 'upstream', 'method', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  })
+  // A sliding-window summary gives /_gateway/status its p50/p95 without keeping raw samples around.
+  private readonly recentLatency = new Summary({
+    name: 'gateway_request_recent_latency_seconds',
+    help: 'Latency quantiles over the last 10 minutes, by route and by who answered',
+    labelNames: ['route', 'upstream'] as const,
+    percentiles: [0.5, 0.95],
+    maxAgeSeconds: 600,
+    ageBuckets: 5,
+    registers: [this.registry],
+  })
+  private readonly shadowComparisons = new Counter({
+    name: 'gateway_shadow_comparisons_total',
+    help: 'Shadow comparisons of legacy and gateway answers, by result',
+    labelNames: ['route', 'result'] as const,
+    registers: [this.registry],
+  })
+  private readonly fallbacks = new Counter({
+    name: 'gateway_fallbacks_total',
+    help: 'Migrated requests answered by the legacy app because the gateway failed',
+    labelNames: ['route', 'reason'] as const,
+    registers: [this.registry],
+  })
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry })
+  }
+
+  observeRequest(route: string, upstream: Upstream, method: string, status: number, seconds: number): void {
+    this.requestDuration.observe({ route, upstream, method, status: String(status) }, seconds)
+    this.recentLatency.observe({ route, upstream }, seconds)
+  }
+
+  countShadow(route: string, result: ShadowResult): void {
+    this.shadowComparisons.inc({ route, result })
+  }
+
+  countFallback(route: string, reason: string): void {
+    this.fallbacks.inc({ route, reason })
+  }
+
+  /** Per route and side: requests served and p50/p95 in milliseconds over the recent window. */
+  async latencyByRoute(): Promise<Map<string, Partial<Record<Upstream, { count: number; p50Ms: number | null; p95Ms: number | null }>>>> {
+    const { values } = await this.recentLatency.get()
+    const result = new Map<string, Partial<Record<Upstream, { count: number; p50Ms: number | null; p95Ms: number | null }>>>()
+    for (const value of values) {
+      const route = String(value.labels.route)
+      const upstream = value.labels.upstream as Upstream
+      const sides = result.get(route) ?? {}
+      const side = (sides[upstream] ??= { count: 0, p50Ms: null, p95Ms: null })
+      const quantile = (value.labels as Record<string, unknown>).quantile
+      const ms = Number.isFinite(value.value) ? Math.round(value.value * 100_000) / 100 : null
+      if (value.metricName?.endsWith('_count')) side.count = value.value
+      else if (quantile === 0.5) side.p50Ms = ms
+      else if (quantile === 0.95) side.p95Ms = ms
+      sides[upstream] = side
+      result.set(route, sides)
+    }
+    return result
+  }
+
+  async fallbackCounts(): Promise<Map<string, number>> {
+    const { values } = await this.fallbacks.get()
+    const counts = new Map<string, number>()
+    for (const value of values) counts.set(String(value.labels.route), (counts.get(String(value.labels.route)) ?? 0) + value.value)
+    return counts
+  }
+}
