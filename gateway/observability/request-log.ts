@@ -13,6 +13,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<GatewayEnv> {
         requestId: c.get('requestId'),
         method: c.req.method,
         path: c.req.path,
+        route: c.get('routeName') ?? 'internal',
         status: responseStatus(c),
         upstream: upstreamOf(c),
         ms: Math.round((performance.now() - started) * 100) / 100,

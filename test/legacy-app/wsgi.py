@@ -1,0 +1,3 @@
+from estoque import create_app
+
+app = create_app()
