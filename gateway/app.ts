@@ -17,6 +17,7 @@ import { ShadowRecorder } from './shadow/shadow-recorder.js'
 import { legacyProxy } from '../legacy-proxy/proxy.js'
 import { probeLegacy } from '../legacy-proxy/probe.js'
 import { migratedRoutes } from '../routes/index.js'
+import { openApiDocs } from '../routes/openapi-docs.js'
 
 export type AppDeps = {
   config: Config
@@ -58,6 +59,7 @@ export function createApp({ config, mongo, logger, routeTable }: AppDeps): OpenA
     }),
   )
   app.route('/', adminRoutes({ table: routeTable, metrics, shadow, token: config.ADMIN_TOKEN }))
+  app.route('/', openApiDocs(migrated))
   app.use(
     dispatch({
       table: routeTable,

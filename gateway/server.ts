@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server'
 import type { Server } from 'node:http'
 import { ConfigError, loadConfig } from './config/config.js'
 import { createGateway, type Gateway } from './gateway.js'
+import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
 
 /** Node entry point: validated config, one server, graceful shutdown on SIGTERM/SIGINT. */
 function main(): void {
@@ -14,6 +15,8 @@ function main(): void {
     process.exit(1)
   }
   const { app, config, logger } = gateway
+  // Indexes of the migrated routes: in the background, retried while MongoDB is down.
+  const stopIndexes = ensureIndexesAtStartup(gateway.mongo.db, logger)
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, routes: gateway.routeTable.routes }, 'gateway listening')
   }) as Server
@@ -26,6 +29,7 @@ function main(): void {
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
+    stopIndexes()
     logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests')
     // Past the budget, in-flight requests are cut so the platform's kill never lands on a half-closed state.
     const deadline = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS).unref()

@@ -1,0 +1,36 @@
+import type { Db, Document } from 'mongodb'
+import { MOVEMENT_PROJECTION } from '../shared/movements-json.js'
+
+/** Active items in codigo order, only the fields the dashboard shows or sums. */
+export function findActiveItems(db: Db): Promise<Document[]> {
+  return db
+    .collection('itens')
+    .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 } })
+    .sort({ codigo: 1 })
+    .toArray()
+}
+
+export function countMovementsBetween(db: Db, from: Date, to: Date): Promise<number> {
+  return db.collection('movimentacoes').countDocuments({ data: { $gte: from, $lt: to } })
+}
+
+export function findLatestMovements(db: Db, limit: number): Promise<Document[]> {
+  return db
+    .collection('movimentacoes')
+    .find({}, { projection: MOVEMENT_PROJECTION })
+    .sort({ data: -1, _id: -1 })
+    .limit(limit)
+    .toArray()
+}
+
+/** Entradas and saídas of the window, in data, _id order (the order the legacy sums them in). */
+export function findWeekMovements(db: Db, from: Date, to: Date): Promise<Document[]> {
+  return db
+    .collection('movimentacoes')
+    .find(
+      { data: { $gte: from, $lt: to }, tipo: { $in: ['entrada', 'saida'] } },
+      { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 } },
+    )
+    .sort({ data: 1, _id: 1 })
+    .toArray()
+}

@@ -1,0 +1,12 @@
+import type { Db, Document } from 'mongodb'
+
+const PROJECTION = { codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade: 1, quantidade: 1, estoque_minimo: 1, ativo: 1 }
+
+/** Items in the legacy read order; only active ones unless `includeInactive`. */
+export function findHierarchyItems(db: Db, includeInactive: boolean): Promise<Document[]> {
+  return db
+    .collection('itens')
+    .find(includeInactive ? {} : { ativo: true }, { projection: PROJECTION })
+    .sort({ categoria: 1, subcategoria: 1, codigo: 1 })
+    .toArray()
+}
