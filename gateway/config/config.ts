@@ -29,6 +29,9 @@ export const configSchema = z.object({
   LEGACY_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
   LEGACY_TIMEOUT_MS: positiveMs.default(60000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  /** Migrated POST /login only (docs/auth.md): attempts per client address, failed attempts per e-mail, per minute. */
+  LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(10),
+  LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10000),
   ROUTE_MODES: z.string().default(''),
   ROUTES_FILE: z.string().optional(),

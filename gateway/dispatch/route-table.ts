@@ -34,6 +34,9 @@ export const defaultRoutes: readonly RouteEntry[] = [
   { name: 'movimentacoes-list', method: 'GET', path: '/api/movimentacoes', mode: 'migrated', fallback: true },
   { name: 'movimentacoes-create', method: 'POST', path: '/api/movimentacoes', mode: 'migrated' },
   { name: 'dashboard', method: 'GET', path: '/api/dashboard', mode: 'migrated', fallback: true },
+  // Login moves to the gateway with ROUTE_MODES=login=migrated,logout=migrated (docs/auth.md).
+  { name: 'login', method: 'POST', path: '/login', mode: 'legacy' },
+  { name: 'logout', method: 'GET', path: '/logout', mode: 'legacy' },
 ]
 
 export type RouteOverride = Partial<Pick<RouteEntry, 'mode' | 'canaryPercent' | 'fallback' | 'shadowIgnore'>>

@@ -12,8 +12,9 @@ export type MovementOutcome =
 const ITEM_FIELDS = {
   codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade: 1, quantidade: 1, estoque_minimo: 1, ativo: 1, criado_em: 1, atualizado_em: 1,
 }
-// A compare-and-set that keeps losing means heavy contention on one item; each retry re-reads the stock.
-const MAX_ATTEMPTS = 20
+// Every lost compare-and-set means another writer won, so N concurrent writers on one item need at most N
+// attempts; the cap only stops a value that can never compare equal (a stored NaN) from looping forever.
+const MAX_ATTEMPTS = 500
 
 export type ApplyDeps = { db: Db; client: MongoClient; logger: Logger; usesTransactions: () => Promise<boolean> }
 
@@ -82,7 +83,12 @@ async function updateStock(db: Db, input: MovementInput, usuario: string, moveme
       { $set: { quantidade: new Double(posterior), atualizado_em: momento } },
       { session },
     )
-    if (result.matchedCount === 0) continue // someone changed it since the read: decide again on fresh data
+    if (result.matchedCount === 0) {
+      // Someone changed it since the read: decide again on fresh data, after a short random pause so the
+      // losers of one round do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)))
+      continue
+    }
 
     const updated = { ...item, quantidade: posterior, atualizado_em: momento }
     const movement: Document = {

@@ -1,0 +1,163 @@
+import { Hono, type Handler } from 'hono'
+import { ObjectId, type Db } from 'mongodb'
+import { describe, expect, it } from 'vitest'
+import type { GatewayEnv } from '../env.js'
+import { encodeSession, openSession } from './flask-session.js'
+import { sessionIdentifier } from './flask-login.js'
+import { requireUser, sessionSecretKeys } from './require-user.js'
+
+const ACTIVE = new ObjectId('0123456789abcdef01234567')
+const INACTIVE = new ObjectId('0123456789abcdef01234568')
+const NO_NAME = new ObjectId('0123456789abcdef01234569')
+const users = [
+  { _id: ACTIVE, email: 'a@x', nome: 'Ana', ativo: true, senha_hash: 'secret' },
+  { _id: INACTIVE, email: 'b@x', nome: 'Bia', ativo: false },
+  { _id: NO_NAME, email: 'c@x', nome: '', ativo: true },
+]
+
+function fakeDb() {
+  const queries: unknown[] = []
+  const db = {
+    collection: () => ({
+      findOne: async (filter: { _id: ObjectId; ativo: boolean }, options: { projection: Record<string, number> }) => {
+        queries.push({ filter, options })
+        const doc = users.find((user) => user._id.equals(filter._id) && user.ativo === filter.ativo)
+        if (!doc) return null
+        return Object.fromEntries(Object.entries(doc).filter(([key]) => options.projection[key]))
+      },
+    }),
+  } as unknown as Db
+  return { db, queries }
+}
+
+function appWith(secretKeys = ['current', 'previous']) {
+  const { db, queries } = fakeDb()
+  const legacy: Handler<GatewayEnv> = (c) => c.text('from legacy', 418)
+  const app = new Hono<GatewayEnv>()
+  app.use(requireUser({ db, secretKeys, legacy }))
+  app.get('/api/me', (c) => c.json(c.get('user')))
+  app.get('/page', (c) => c.text('page'))
+  return { app, queries }
+}
+
+const cookieFor = (userId: unknown, key = 'current') => `session=${encodeSession({ _user_id: userId, _fresh: true }, key)}`
+const get = (app: Hono<GatewayEnv>, cookie?: string, path = '/api/me') =>
+  app.request(path, { headers: cookie === undefined ? {} : { cookie } })
+
+describe('requireUser', () => {
+  it('sets the user from a valid session and loads it by _id, active only, projected', async () => {
+    const { app, queries } = appWith()
+    const response = await get(app, cookieFor(ACTIVE.toHexString()))
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ id: ACTIVE.toHexString(), email: 'a@x', nome: 'Ana' })
+    expect(response.headers.get('vary')).toBe('Cookie')
+    expect(queries).toEqual([{ filter: { _id: ACTIVE, ativo: true }, options: { projection: { _id: 1, email: 1, nome: 1 } } }])
+  })
+
+  it('accepts a session signed with a fallback key', async () => {
+    const { app } = appWith()
+    expect((await get(app, cookieFor(ACTIVE.toHexString(), 'previous'))).status).toBe(200)
+  })
+
+  it('uses the e-mail as the name when nome is empty (User.nome = doc.get("nome") or doc["email"])', async () => {
+    const { app } = appWith()
+    expect(await (await get(app, cookieFor(NO_NAME.toHexString()))).json()).toMatchObject({ nome: 'c@x' })
+  })
+
+  it('reads _user_id as load_user does: upper-case hex and 12 raw bytes are ObjectIds', async () => {
+    const { app } = appWith()
+    expect((await get(app, cookieFor(ACTIVE.toHexString().toUpperCase()))).status).toBe(200)
+    expect((await get(app, cookieFor(Buffer.from(ACTIVE.id)))).status).toBe(200)
+  })
+
+  const unauthenticated = [
+    ['no cookie', undefined],
+    ['an empty session cookie', 'session='],
+    ['a session without _user_id', `session=${encodeSession({ _fresh: false }, 'current')}`],
+    ['an inactive user', cookieFor(INACTIVE.toHexString())],
+    ['an unknown user', cookieFor(new ObjectId().toHexString())],
+    ['a key the gateway does not know', cookieFor(ACTIVE.toHexString(), 'other')],
+    ['_user_id that is not an ObjectId (short)', cookieFor('0123')],
+    ['_user_id that is not an ObjectId (24 non-hex)', cookieFor('zzzzzzzzzzzzzzzzzzzzzzzz')],
+    ['_user_id that is a number', cookieFor(123)],
+    ['_user_id that is an object', cookieFor({ $ne: null })],
+    ['garbage', 'session=%%%; other=1'],
+  ] as const
+
+  it.each(unauthenticated)('answers 401 JSON for %s', async (_label, cookie) => {
+    const { app } = appWith()
+    const response = await get(app, cookie)
+    expect(response.status).toBe(401)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(response.headers.get('vary')).toBe('Cookie')
+    expect(await response.json()).toEqual({ erro: 'Não autenticado' })
+  })
+
+  it('hands the request to the legacy app when a remember_token cookie is present and the session does not authenticate', async () => {
+    const { app } = appWith()
+    for (const cookie of ['remember_token=abc|def', `remember_token=x; ${cookieFor(INACTIVE.toHexString())}`, 'remember_token']) {
+      const response = await get(app, cookie)
+      expect(response.status).toBe(418)
+      expect(await response.text()).toBe('from legacy')
+    }
+  })
+
+  it('does not consult legacy when the session alone authenticates, remember_token or not', async () => {
+    const { app } = appWith()
+    expect((await get(app, `remember_token=x; ${cookieFor(ACTIVE.toHexString())}`)).status).toBe(200)
+  })
+
+  it('leaves unauthenticated page requests to the legacy app (its redirect to /login?next=…)', async () => {
+    const { app } = appWith()
+    expect((await get(app, undefined, '/page')).status).toBe(418)
+    expect((await get(app, cookieFor(ACTIVE.toHexString()), '/page')).status).toBe(200)
+  })
+
+  it('reads the first "session" cookie, like Werkzeug', async () => {
+    const { app } = appWith()
+    expect((await get(app, `${cookieFor(ACTIVE.toHexString())}; session=junk`)).status).toBe(200)
+    expect((await get(app, `session=junk; ${cookieFor(ACTIVE.toHexString())}`)).status).toBe(401)
+  })
+
+  it('sessionSecretKeys lists SECRET_KEY then the fallbacks', () => {
+    expect(sessionSecretKeys({ SECRET_KEY: 'a', SECRET_KEY_FALLBACKS: ['b', 'c'] })).toEqual(['a', 'b', 'c'])
+  })
+
+  describe('re-sends the session cookie exactly when Flask would', () => {
+    const ua = 'test-agent/1'
+    // Without Node bindings the identifier is computed from the headers alone: X-Forwarded-For absent → None.
+    const ident = sessionIdentifier(null, null, ua)
+    const request = (app: Hono<GatewayEnv>, data: Record<string, unknown>) =>
+      app.request('/api/me', { headers: { cookie: `session=${encodeSession(data, 'previous')}`, 'user-agent': ua } })
+
+    it('not when the session was made for this client (_id matches)', async () => {
+      const { app } = appWith()
+      const response = await request(app, { _user_id: ACTIVE.toHexString(), _fresh: true, _id: ident })
+      expect(response.status).toBe(200)
+      expect(response.headers.getSetCookie()).toEqual([])
+    })
+
+    it('with _fresh false, signed with the current key, when _id is from another client (session protection "basic")', async () => {
+      const { app } = appWith()
+      const response = await request(app, { _user_id: ACTIVE.toHexString(), _fresh: true, _id: 'elsewhere' })
+      expect(response.status).toBe(200)
+      const [cookie] = response.headers.getSetCookie()
+      expect(cookie).toMatch(/^session=[^;]+; HttpOnly; Path=\/$/)
+      const reopened = openSession(cookie!.split(';')[0]!.slice('session='.length), { secretKeys: ['current'] })
+      expect(reopened).toMatchObject({ ok: true, data: { _user_id: ACTIVE.toHexString(), _fresh: false, _id: 'elsewhere' } })
+    })
+
+    it('on every request for a permanent session, with Expires', async () => {
+      const { app } = appWith()
+      const response = await request(app, { _permanent: true, _user_id: ACTIVE.toHexString(), _fresh: true, _id: ident })
+      expect(response.headers.getSetCookie()[0]).toMatch(/^session=[^;]+; Expires=[^;]+ GMT; HttpOnly; Path=\/$/)
+    })
+
+    it('also on a 401 (the session was looked at before the user was refused)', async () => {
+      const { app } = appWith()
+      const response = await request(app, { _user_id: INACTIVE.toHexString(), _id: 'elsewhere' })
+      expect(response.status).toBe(401)
+      expect(response.headers.getSetCookie()).toHaveLength(1)
+    })
+  })
+})

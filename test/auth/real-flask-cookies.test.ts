@@ -1,0 +1,138 @@
+// The gateway's session check against cookies issued by the real legacy Flask app (gunicorn, Flask 3.1,
+// Flask-Login): current key, rotated key, expired, remember-me only, hostile. Migrated routes must accept
+// exactly what the legacy app accepts.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { seed } from '../../scripts/seed/index.js'
+import { openSession } from '../../gateway/auth/flask-session.js'
+import { flaskSessionCookie } from '../support/flask-cookie.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../support/gateway.js'
+import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
+import { login } from '../support/login.js'
+import { connectTestDb } from '../support/mongo.js'
+import { readJson } from '../support/http.js'
+
+const OLD_KEY = 'old-key-now-in-fallbacks'
+const DEMO_ID = '5e0be1000100000000000001'
+const started: Array<{ stop(): Promise<unknown> }> = []
+let testDb: Awaited<ReturnType<typeof connectTestDb>>
+let legacy: LegacyApp
+let oldLegacy: LegacyApp
+let otherLegacy: LegacyApp
+let gateway: GatewayProcess
+
+beforeAll(async () => {
+  testDb = await connectTestDb('auth_cookies')
+  await seed(testDb.db, { items: 10, movements: 20 })
+  const mongoUri = inject('mongoUri')
+  const dbName = testDb.db.databaseName
+  ;[legacy, oldLegacy, otherLegacy] = await Promise.all([
+    startLegacyApp({ mongoUri, dbName, secretKey: TEST_SECRET_KEY, secretKeyFallbacks: [OLD_KEY], workers: 1 }),
+    startLegacyApp({ mongoUri, dbName, secretKey: OLD_KEY, workers: 1 }),
+    startLegacyApp({ mongoUri, dbName, secretKey: 'some-other-app-key', workers: 1 }),
+  ])
+  started.push(legacy, oldLegacy, otherLegacy)
+  gateway = await startGateway({ mongoUri, dbName, legacyUrl: legacy.url, env: { SECRET_KEY_FALLBACKS: OLD_KEY } })
+  started.push(gateway)
+})
+
+afterAll(async () => {
+  await Promise.all(started.map((server) => server.stop()))
+  await testDb?.drop()
+})
+
+const sessionOf = (cookies: string) => cookies.split('; ').find((cookie) => cookie.startsWith('session='))!
+const get = (base: string, path: string, cookie?: string) =>
+  fetch(new URL(path, base), { headers: cookie ? { cookie } : {}, redirect: 'manual' })
+
+describe('cookies issued by the real Flask app', () => {
+  it('a session from a login at the legacy app opens in TypeScript and authenticates migrated routes', async () => {
+    const cookie = sessionOf(await login(legacy.url))
+    const opened = openSession(cookie.slice('session='.length), { secretKeys: [TEST_SECRET_KEY] })
+    expect(opened).toMatchObject({ ok: true, data: { _user_id: DEMO_ID, _fresh: true } })
+    if (opened.ok) expect(opened.data._id).toMatch(/^[0-9a-f]{128}$/)
+
+    const response = await get(gateway.url, '/api/dashboard', cookie)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-gateway-upstream')).toBe('gateway')
+    expect((await readJson(response)).total_itens).toBeTypeOf('number')
+  })
+
+  it('a session signed by an app still on the OLD key (now in SECRET_KEY_FALLBACKS) is accepted', async () => {
+    const cookie = sessionOf(await login(oldLegacy.url))
+    expect(openSession(cookie.slice('session='.length), { secretKeys: [TEST_SECRET_KEY] }).ok).toBe(false)
+    const viaGateway = await get(gateway.url, '/api/dashboard', cookie)
+    expect(viaGateway.status).toBe(200)
+    expect(viaGateway.headers.get('x-gateway-upstream')).toBe('gateway')
+    // and the legacy app with the same fallback agrees
+    expect((await get(legacy.url, '/api/dashboard', cookie)).status).toBe(200)
+  })
+
+  it('a session signed with a key that is neither current nor fallback is refused, like the legacy app does', async () => {
+    const cookie = sessionOf(await login(otherLegacy.url))
+    for (const base of [gateway.url, legacy.url]) {
+      const response = await get(base, '/api/dashboard', cookie)
+      expect(response.status).toBe(401)
+      expect(await response.json()).toEqual({ erro: 'Não autenticado' })
+    }
+  })
+
+  it('an expired session (signed by Flask 32 days ago) is refused by both; one signed 30 days ago is accepted by both', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const data = { _user_id: DEMO_ID, _fresh: true }
+    const expired = `session=${await flaskSessionCookie(TEST_SECRET_KEY, data, now - 32 * 86400)}`
+    const recent = `session=${await flaskSessionCookie(TEST_SECRET_KEY, data, now - 30 * 86400)}`
+    for (const base of [gateway.url, legacy.url]) {
+      expect((await get(base, '/api/dashboard', expired)).status).toBe(401)
+      expect((await get(base, '/api/dashboard', recent)).status).toBe(200)
+    }
+  })
+
+  it('remember-me only: the gateway hands the request to the legacy app, which restores the session', async () => {
+    const response = await fetch(new URL('/login', legacy.url), {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234', remember: '1' }),
+      redirect: 'manual',
+    })
+    await response.body?.cancel()
+    const remember = response.headers.getSetCookie().map((c) => c.split(';', 1)[0]!).find((c) => c.startsWith('remember_token='))!
+    expect(remember).toMatch(new RegExp(`^remember_token=${DEMO_ID}\\|[0-9a-f]{128}$`))
+
+    const viaGateway = await get(gateway.url, '/api/dashboard', remember)
+    expect(viaGateway.status).toBe(200)
+    expect(viaGateway.headers.get('x-gateway-upstream')).toBe('legacy')
+    // the legacy app re-created the session; with it the gateway answers on its own
+    const restored = viaGateway.headers.getSetCookie().map((c) => c.split(';', 1)[0]!).find((c) => c.startsWith('session='))!
+    expect(restored).toBeDefined()
+    const next = await get(gateway.url, '/api/dashboard', `${remember}; ${restored}`)
+    expect(next.status).toBe(200)
+    expect(next.headers.get('x-gateway-upstream')).toBe('gateway')
+
+    // a forged remember cookie is still the legacy app's call: 401 from it
+    const forged = await get(gateway.url, '/api/dashboard', `remember_token=${DEMO_ID}|${'0'.repeat(128)}`)
+    expect(forged.status).toBe(401)
+    expect(forged.headers.get('x-gateway-upstream')).toBe('legacy')
+  })
+
+  it('hostile cookies are 401 at the gateway (never 500), and 401 at the legacy app too', async () => {
+    const real = sessionOf(await login(legacy.url)).slice('session='.length)
+    const [payload, timestamp, signature] = real.split('.').slice(-3) as [string, string, string]
+    const compressed = real.startsWith('.') ? '.' : ''
+    const hostile = [
+      `${compressed}${payload}.${timestamp}.${signature.slice(0, -2)}AA`, // tampered signature
+      `${compressed}${payload}x.${timestamp}.${signature}`, // tampered payload
+      `${compressed}${payload}.${timestamp}A.${signature}`, // tampered timestamp
+      real.slice(0, real.length - 5), // truncated
+      `${real}${'A'.repeat(5000)}`, // oversized
+      '!!!.***.$$$', // not base64
+      'eyJfdXNlcl9pZCI6IjVlMGJlMTAwMDEwMDAwMDAwMDAwMDAwMSJ9.Z0.AAAA', // unsigned forgery
+      await flaskSessionCookie(TEST_SECRET_KEY, { _user_id: 'not-an-object-id' }, Math.floor(Date.now() / 1000)),
+      await flaskSessionCookie(TEST_SECRET_KEY, { _user_id: { $ne: null } }, Math.floor(Date.now() / 1000)),
+    ]
+    for (const value of hostile) {
+      for (const base of [gateway.url, legacy.url]) {
+        const response = await get(base, '/api/dashboard', `session=${value}`)
+        expect(response.status, `${base} ${value.slice(0, 40)}`).toBe(401)
+      }
+    }
+  })
+})

@@ -1,0 +1,88 @@
+// 50 concurrent saídas of 1 against a stock of 20, through the gateway and, for comparison, the legacy app.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { ObjectId, type Db } from 'mongodb'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { seed } from '../../scripts/seed/index.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../support/gateway.js'
+import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
+import { login } from '../support/login.js'
+import { connectTestDb } from '../support/mongo.js'
+
+const CONCURRENT = 50
+const STOCK = 20
+
+let database: Awaited<ReturnType<typeof connectTestDb>>
+let legacy: LegacyApp
+let gateway: GatewayProcess
+let cookie: string
+
+beforeAll(async () => {
+  database = await connectTestDb('concurrency')
+  await seed(database.db, { items: 10, movements: 10 })
+  const mongoUri = inject('mongoUri')
+  // Four sync workers: the legacy app's usual production setting, and enough to interleave requests.
+  legacy = await startLegacyApp({ mongoUri, dbName: database.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 4 })
+  gateway = await startGateway({ mongoUri, dbName: database.db.databaseName, legacyUrl: legacy.url })
+  cookie = await login(legacy.url)
+})
+
+afterAll(async () => {
+  await Promise.allSettled([gateway?.stop(), legacy?.stop()])
+  await database?.drop()
+})
+
+/** A fresh active item holding exactly STOCK units, so each run starts from the same state. */
+async function freshItem(db: Db, codigo: string): Promise<ObjectId> {
+  const _id = new ObjectId()
+  const now = new Date()
+  await db.collection('itens').insertOne({
+    _id, codigo, nome: `Item de corrida ${codigo}`, categoria: 'Testes', subcategoria: 'Concorrência', unidade: 'un',
+    quantidade: STOCK, estoque_minimo: 0, ativo: true, criado_em: now, atualizado_em: now,
+  })
+  return _id
+}
+
+async function race(baseUrl: string, itemId: ObjectId) {
+  const send = () =>
+    fetch(`${baseUrl}/api/movimentacoes`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ item_id: String(itemId), tipo: 'saida', quantidade: 1 }),
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }))
+  const results = await Promise.all(Array.from({ length: CONCURRENT }, send))
+  const item = await database.db.collection('itens').findOne({ _id: itemId })
+  const movements = await database.db.collection('movimentacoes').countDocuments({ item_id: itemId })
+  return {
+    created: results.filter((result) => result.status === 201).length,
+    refused: results.filter((result) => result.status === 400 && result.body.erro === 'Estoque insuficiente').length,
+    other: results.filter((result) => result.status !== 201 && !(result.status === 400 && result.body.erro === 'Estoque insuficiente')),
+    finalStock: item!.quantidade as number,
+    movements,
+  }
+}
+
+describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, () => {
+  it('through the gateway: exactly 20 succeed, the rest get the legacy error, stock 0, 20 movements', async () => {
+    const outcome = await race(gateway.url, await freshItem(database.db, 'RACE-GW'))
+    expect(outcome.other).toEqual([])
+    expect(outcome.created).toBe(STOCK)
+    expect(outcome.refused).toBe(CONCURRENT - STOCK)
+    expect(outcome.finalStock).toBe(0)
+    expect(outcome.movements).toBe(STOCK)
+  })
+
+  it('against the legacy app: its read-modify-write result is recorded (expected to lose updates)', async () => {
+    const outcome = await race(legacy.url, await freshItem(database.db, 'RACE-LEGACY'))
+    // Every answer is still one of the two legal ones, whatever the interleaving...
+    expect(outcome.other).toEqual([])
+    expect(outcome.created + outcome.refused).toBe(CONCURRENT)
+    // ...and the ledger explains the stock only if no update was lost.
+    const lostUpdates = outcome.created - (STOCK - outcome.finalStock)
+    expect(outcome.movements).toBe(outcome.created)
+    const report = { at: new Date().toISOString(), workers: 4, ...outcome, lostUpdates, other: undefined }
+    mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true })
+    writeFileSync(path.join(process.cwd(), 'test-results', 'legacy-concurrency.json'), `${JSON.stringify(report, null, 2)}\n`)
+    console.log(`legacy app under ${CONCURRENT} concurrent saídas: ${JSON.stringify(report)}`)
+  })
+})
