@@ -45,6 +45,7 @@ def create_app(config=None):
     from .api_chat import bp as api_chat_bp
     from .api_importacao import bp as api_importacao_bp
     from .api_relatorios import bp as api_relatorios_bp
+    from .api_diagnostico import bp as api_diagnostico_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(paginas_bp)
@@ -54,6 +55,7 @@ def create_app(config=None):
     app.register_blueprint(api_chat_bp)
     app.register_blueprint(api_importacao_bp)
     app.register_blueprint(api_relatorios_bp)
+    app.register_blueprint(api_diagnostico_bp)
 
     @app.errorhandler(HTTPException)
     def erro_http(e):

@@ -1,7 +1,8 @@
 import csv
 import io
+import zlib
 
-from flask import Blueprint, Response, stream_with_context
+from flask import Blueprint, Response, request, stream_with_context
 from flask_login import login_required
 
 from .db import get_db
@@ -12,6 +13,16 @@ CABECALHO = [
     "data", "item_codigo", "item_nome", "tipo", "quantidade",
     "estoque_anterior", "estoque_posterior", "usuario", "observacao",
 ]
+
+
+def _gzip(partes):
+    """gzip on the fly: the report can be large, it is compressed while it streams."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    for parte in partes:
+        dados = compressor.compress(parte.encode("utf-8"))
+        if dados:
+            yield dados
+    yield compressor.flush()
 
 
 @bp.route("/movimentacoes.csv")
@@ -46,8 +57,9 @@ def movimentacoes_csv():
                 mov.get("observacao", ""),
             ])
 
-    return Response(
-        stream_with_context(gerar()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=movimentacoes.csv"},
-    )
+    corpo = gerar()
+    headers = {"Content-Disposition": "attachment; filename=movimentacoes.csv", "Vary": "Accept-Encoding"}
+    if "gzip" in request.accept_encodings:
+        corpo = _gzip(corpo)
+        headers["Content-Encoding"] = "gzip"
+    return Response(stream_with_context(corpo), mimetype="text/csv", headers=headers)
