@@ -1,4 +1,5 @@
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Handler } from 'hono'
 import type { GatewayEnv } from '../gateway/env.js'
@@ -21,6 +22,9 @@ export type LegacyProxyOptions = {
   logger: Logger
 }
 
+type ProxiedRequest = { requestId: string; responded: boolean; failed: boolean }
+
+const inFlight = new WeakMap<IncomingMessage, ProxiedRequest>()
 const replayBodies = new WeakMap<IncomingMessage, Buffer>()
 
 /**
@@ -33,133 +37,149 @@ export function replayBodyToLegacy(incoming: IncomingMessage, body: Buffer): voi
 }
 
 /**
- * The legacy proxy as a Hono handler, working on the raw Node request/response that @hono/node-server (and
- * Vercel's Node runtime through getRequestListener) exposes as `c.env`. The request target is sent byte for
- * byte, bodies are streamed both ways with backpressure and never buffered, and the handler resolves once
+ * The legacy proxy as a Hono handler: http-proxy-middleware on the raw Node request/response, which
+ * @hono/node-server (and Vercel's Node runtime through getRequestListener) exposes as `c.env`. The request
+ * target is sent byte for byte, bodies stream both ways with backpressure, and the handler resolves once
  * the client's response is finished or closed. No middleware before this one may read the request body.
  * Behaviour and header policy: docs/proxy.md.
  */
 export function legacyProxy(options: LegacyProxyOptions): Handler<GatewayEnv> {
-  const forward = createForwarder(options)
+  const proxy = createLegacyProxyMiddleware(options)
   return async (c) => {
     const { incoming, outgoing } = c.env
-    await forward(incoming, outgoing, c.get('requestId'))
+    const requestId = c.get('requestId')
+    outgoing.setHeader(UPSTREAM_HEADER, 'legacy')
+    outgoing.setHeader('x-request-id', requestId)
+    // The client is already gone: nothing to forward. (`incoming` itself may be destroyed after a handler
+    // read the body for a replay, so only the connection counts.)
+    if (outgoing.closed || outgoing.destroyed || incoming.socket?.destroyed) return RESPONSE_ALREADY_SENT
+    inFlight.set(incoming, { requestId, responded: false, failed: false })
+    // Node has already answered `100 Continue` to the client; and http-proxy skips its `proxyReq` event
+    // (where our header policy applies) for requests that still carry `Expect`.
+    delete incoming.headers.expect
+    await new Promise<void>((resolve) => {
+      outgoing.once('close', () => resolve())
+      void proxy(incoming, outgoing, (error?: unknown) => {
+        // Only reached if the middleware declines the request, which it never does without a path filter.
+        sendUpstreamFailure(outgoing, describeUpstreamFailure(error, requestId))
+      })
+    })
     return RESPONSE_ALREADY_SENT
   }
 }
 
-type Forward = (incoming: IncomingMessage, outgoing: ServerResponse, requestId: string) => Promise<void>
-
-function createForwarder(options: LegacyProxyOptions): Forward {
+function createLegacyProxyMiddleware(options: LegacyProxyOptions): RequestHandler<IncomingMessage, ServerResponse> {
   const origin = new URL(options.target)
   if (origin.protocol !== 'http:') throw new Error(`legacy proxy: only http:// targets are supported, got ${options.target}`)
-  const port = Number(origin.port || 80)
   // Keep-alive pays off with a keep-alive capable legacy server; gunicorn's sync workers close every
   // connection themselves, which the agent handles (it just opens a new one).
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 })
   const { logger } = options
 
-  return (incoming, outgoing, requestId) =>
-    new Promise<void>((resolve) => {
-      outgoing.setHeader(UPSTREAM_HEADER, 'legacy')
-      outgoing.setHeader('x-request-id', requestId)
-      // The client is already gone: nothing to forward. (`incoming` itself may be destroyed after a handler
-      // read the body for a replay, so only the connection counts.)
-      if (outgoing.closed || outgoing.destroyed || incoming.socket?.destroyed) return resolve()
-      outgoing.once('close', () => resolve())
+  const fail = (error: Error, req: IncomingMessage, res: ServerResponse | import('node:net').Socket) => {
+    const state = inFlight.get(req)
+    if (state?.failed) return
+    if (state) state.failed = true
+    const requestId = state?.requestId ?? ''
+    const failure = describeUpstreamFailure(error, requestId)
+    const err = error as NodeJS.ErrnoException
+    logger.warn(
+      { requestId, method: req.method, url: req.url, err: { message: err.message, code: err.code }, status: failure.status, responseStarted: state?.responded ?? false },
+      state?.responded ? 'legacy response cut short' : 'legacy upstream failed',
+    )
+    sendUpstreamFailure(res, failure)
+  }
 
-      let upstream: ClientRequest
-      try {
-        upstream = http.request({
-          agent,
-          host: origin.hostname,
-          port,
-          method: incoming.method,
-          // The raw request target, untouched: no normalization, decoding or re-encoding.
-          path: incoming.url ?? '/',
-          headers: upstreamRequestHeaders(incoming, { legacyHost: origin.host, requestId }),
-          setHost: false, // Host is in the headers above
-        })
-      } catch (error) {
-        // Node refuses a few request targets the HTTP parser let through (none in practice): treat as unreachable.
-        logger.warn({ requestId, method: incoming.method, url: incoming.url, err: { message: (error as Error).message } }, 'legacy request not sent')
-        sendUpstreamFailure(outgoing, describeUpstreamFailure(error, requestId))
-        return
-      }
+  return createProxyMiddleware<IncomingMessage, ServerResponse>({
+    target: options.target,
+    agent,
+    // The header policy (Host, X-Forwarded-*, hop-by-hop) and Location rewriting are ours: headers.ts.
+    changeOrigin: false,
+    xfwd: false,
+    // We write the response ourselves (documented http-proxy mode): end-to-end headers only, every
+    // Set-Cookie on its own line, Location rewritten, and a cut upstream never looking complete.
+    selfHandleResponse: true,
+    on: {
+      proxyReq: (proxyReq, req, res) => prepareUpstreamRequest(proxyReq, req, res, origin, options),
+      proxyRes: (proxyRes, req, res) => relayResponse(proxyRes, req, res, origin, logger),
+      error: fail,
+    },
+  })
+}
 
-      let responded = false
-      let failed = false
-      function fail(error: unknown): void {
-        if (failed) return
-        failed = true
-        const failure = describeUpstreamFailure(error, requestId)
-        const err = error as NodeJS.ErrnoException
-        logger.warn(
-          { requestId, method: incoming.method, url: incoming.url, err: { message: err?.message, code: err?.code }, status: failure.status, responseStarted: responded },
-          responded ? 'legacy response cut short' : 'legacy upstream failed',
-        )
-        upstream.destroy()
-        sendUpstreamFailure(outgoing, failure)
-      }
+// http-proxy emits 'proxyReq' from the upstream request's 'socket' event: the socket is assigned and the
+// request line and headers are not written yet, so they can still be set here.
+function prepareUpstreamRequest(proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse, origin: URL, options: LegacyProxyOptions): void {
+  const state = inFlight.get(req)
+  // The raw request target, untouched: http-proxy joins target and path and merges repeated slashes, which
+  // would turn a URL the legacy app redirects (`/api//dashboard`) into one it serves.
+  proxyReq.path = req.url ?? '/'
+  const headers = upstreamRequestHeaders(req, { legacyHost: origin.host, requestId: state?.requestId ?? '' })
+  for (const name of proxyReq.getHeaderNames()) {
+    // Removing these two would switch off Node's own body framing and keep-alive handling for this request.
+    if (name in headers || name === 'transfer-encoding' || name === 'connection') continue
+    proxyReq.removeHeader(name)
+  }
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) proxyReq.setHeader(name, value)
+  // The client's Connection header (and what it names) is hop-by-hop; this connection is the agent's.
+  proxyReq.setHeader('connection', 'keep-alive')
 
-      // Connect timeout: from now (including a wait for a free agent socket) until the socket is connected.
-      const connectTimer = setTimeout(() => upstream.destroy(new UpstreamTimeoutError('connect', options.connectTimeoutMs)), options.connectTimeoutMs)
-      upstream.once('socket', (socket) => {
-        if (!socket.connecting) clearTimeout(connectTimer)
-        else socket.once('connect', () => clearTimeout(connectTimer))
-      })
-      upstream.once('close', () => clearTimeout(connectTimer))
-      upstream.setTimeout(options.responseTimeoutMs, () =>
-        upstream.destroy(new UpstreamTimeoutError('response', options.responseTimeoutMs)),
-      )
-      upstream.on('error', fail)
+  armTimeouts(proxyReq, options)
+  // The client went away before its response was complete: close the legacy request too, so a streaming
+  // legacy worker stops instead of producing for nobody.
+  res.once('close', () => {
+    if (res.writableFinished || proxyReq.destroyed) return
+    if (state) state.failed = true
+    options.logger.info({ requestId: state?.requestId, method: req.method, url: req.url }, 'client closed the connection; legacy request closed')
+    proxyReq.destroy()
+  })
 
-      // The client went away (disconnect, abort) before its response was complete: close the legacy
-      // request too, so a streaming legacy worker stops instead of producing for nobody.
-      outgoing.once('close', () => {
-        if (outgoing.writableFinished || upstream.destroyed) return
-        logger.info({ requestId, method: incoming.method, url: incoming.url }, 'client closed the connection; legacy request closed')
-        failed = true
-        upstream.destroy()
-      })
+  const replay = replayBodies.get(req)
+  if (replay) {
+    replayBodies.delete(req)
+    // http-proxy then pipes the already ended request stream, which just ends the upstream request.
+    if (replay.length > 0) proxyReq.write(replay)
+  }
+}
 
-      upstream.once('response', (response) => {
-        responded = true
-        if (outgoing.headersSent || outgoing.destroyed) {
-          response.destroy()
-          return
-        }
-        // Errors of the response stream are handled by its 'close' below (and logged by 'error' on the request).
-        response.on('error', () => {})
-        tapLegacyResponse(incoming, response)
-        const headers = endToEndHeaders(response)
-        const location = headers.location?.[0]
-        if (location !== undefined) headers.location = [rewriteLocation(location, origin, incoming)]
-        for (const [name, values] of Object.entries(headers)) outgoing.setHeader(name, values.length === 1 ? values[0]! : values)
-        outgoing.setHeader(UPSTREAM_HEADER, 'legacy')
-        outgoing.setHeader('x-request-id', requestId)
-        outgoing.writeHead(response.statusCode ?? 502, response.statusMessage)
-        // Streams with backpressure: a slow client slows the legacy app down instead of filling memory.
-        response.pipe(outgoing)
-        response.once('close', () => {
-          // A legacy response that ended early (worker died, timeout) must not look complete to the client.
-          if (!response.complete && !outgoing.writableFinished) {
-            if (!failed) {
-              failed = true
-              logger.warn({ requestId, method: incoming.method, url: incoming.url }, 'legacy response cut short')
-            }
-            outgoing.destroy()
-          }
-        })
-      })
+function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, logger: Logger): void {
+  const state = inFlight.get(req)
+  if (state) state.responded = true
+  if (res.headersSent || res.destroyed) {
+    proxyRes.destroy()
+    return
+  }
+  tapLegacyResponse(req, proxyRes)
+  const headers = endToEndHeaders(proxyRes)
+  const location = headers.location?.[0]
+  if (location !== undefined) headers.location = [rewriteLocation(location, origin, req)]
+  for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)
+  res.setHeader(UPSTREAM_HEADER, 'legacy')
+  if (state) res.setHeader('x-request-id', state.requestId)
+  res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage)
+  // Errors of the response stream surface as an upstream request error (logged there) or as the early close below.
+  proxyRes.on('error', () => {})
+  proxyRes.pipe(res)
+  proxyRes.once('close', () => {
+    // A legacy response that ended early (worker died, timeout) must not look complete to the client.
+    if (proxyRes.complete || res.writableFinished) return
+    if (state && !state.failed) {
+      state.failed = true
+      logger.warn({ requestId: state.requestId, method: req.method, url: req.url }, 'legacy response cut short')
+    }
+    res.destroy()
+  })
+}
 
-      const replay = replayBodies.get(incoming)
-      if (replay) {
-        replayBodies.delete(incoming)
-        upstream.end(replay)
-      } else {
-        incoming.pipe(upstream)
-        incoming.once('error', () => upstream.destroy())
-      }
-    })
+function armTimeouts(proxyReq: ClientRequest, options: LegacyProxyOptions): void {
+  const socket = proxyReq.socket
+  if (socket?.connecting) {
+    const { connectTimeoutMs } = options
+    const timer = setTimeout(() => proxyReq.destroy(new UpstreamTimeoutError('connect', connectTimeoutMs)), connectTimeoutMs)
+    socket.once('connect', () => clearTimeout(timer))
+    proxyReq.once('close', () => clearTimeout(timer))
+  }
+  // An idle upstream socket for this long means the legacy app is stuck: 504 before headers, cut after.
+  const { responseTimeoutMs } = options
+  proxyReq.setTimeout(responseTimeoutMs, () => proxyReq.destroy(new UpstreamTimeoutError('response', responseTimeoutMs)))
 }

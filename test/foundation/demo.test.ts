@@ -56,9 +56,15 @@ describe('npm run demo', () => {
       process.kill(-demo.pid!, 'SIGINT')
       await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`demo did not exit:\n${output}`)), 30_000))])
 
+      // npm may return before the demo's own shutdown has finished; everything must be gone within 20 s.
+      const cleanedUp = async () => {
+        for (const port of [gatewayPort, legacyPort, mongoPort]) if (!(await refusesConnections(port))) return false
+        return spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim() === ''
+      }
+      const deadline = Date.now() + 20_000
+      while (!(await cleanedUp()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200))
       for (const port of [gatewayPort, legacyPort, mongoPort]) expect(await refusesConnections(port)).toBe(true)
-      const leftovers = spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim()
-      expect(leftovers).toBe('')
+      expect(spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim()).toBe('')
     } finally {
       if (demo.exitCode === null && demo.signalCode === null) process.kill(-demo.pid!, 'SIGKILL')
     }
