@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 
 /** Raised by the proxy's own timers, so the error handler can tell a slow legacy app from a dead one. */
@@ -37,4 +37,3 @@ export function sendUpstreamFailure(res: ServerResponse | Socket, failure: Upstr
   res.end(body)
 }
 
-export type { IncomingMessage }
