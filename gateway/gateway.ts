@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './observability/logger.js'
 import { readFileSync } from 'node:fs'
 import { RouteTable, defaultRoutes, parseModeOverrides, parseOverridesFile } from './dispatch/route-table.js'
 import { createApp } from './app.js'
+import { createResponseCache, type ResponseCache } from './cache/response-cache.js'
 
 export type Gateway = {
   app: OpenAPIHono<GatewayEnv>
@@ -13,15 +14,20 @@ export type Gateway = {
   logger: Logger
   mongo: MongoHandle
   routeTable: RouteTable
+  cache?: ResponseCache
   close(): Promise<void>
 }
 
 /** Builds everything the app needs from a validated config; used by the Node server and the Vercel entry. */
-export function createGateway(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Gateway {
+export function createGateway(config: Config, logger: Logger = createLogger(config.LOG_LEVEL, config.LOG_FLUSH_MS)): Gateway {
   const routeTable = loadRouteTable(config)
   const mongo = createMongo(config)
-  const app = createApp({ config, mongo, logger, routeTable })
-  return { app, config, logger, mongo, routeTable, close: () => mongo.close() }
+  const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
+  const app = createApp({ config, mongo, logger, routeTable, cache })
+  const close = async () => {
+    await Promise.all([mongo.close(), cache?.close()])
+  }
+  return { app, config, logger, mongo, routeTable, cache, close }
 }
 
 /** Defaults, then `ROUTES_FILE`, then `ROUTE_MODES`: the most specific setting wins. */

@@ -1,24 +1,31 @@
 import { serve } from '@hono/node-server'
+import cluster from 'node:cluster'
 import type { Server } from 'node:http'
-import { ConfigError, loadConfig } from './config/config.js'
+import { ConfigError, loadConfig, type Config } from './config/config.js'
+import { runClusterPrimary } from './cluster.js'
 import { createGateway, type Gateway } from './gateway.js'
 import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
 
 /** Node entry point: validated config, one server, graceful shutdown on SIGTERM/SIGINT. */
 function main(): void {
+  let config: Config
   let gateway: Gateway
   try {
-    gateway = createGateway(loadConfig())
+    config = loadConfig()
+    // WEB_CONCURRENCY > 1: this process only forks and supervises the workers (node:cluster shares the port).
+    if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config.WEB_CONCURRENCY, config.SHUTDOWN_TIMEOUT_MS)
+    gateway = createGateway(config)
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     process.stderr.write(`estoque-gateway: ${error.message}\n`)
     process.exit(1)
   }
-  const { app, config, logger } = gateway
+  const { app, logger } = gateway
   // Indexes of the migrated routes: in the background, retried while MongoDB is down.
   const stopIndexes = ensureIndexesAtStartup(gateway.mongo.db, logger)
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
-    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, routes: gateway.routeTable.routes }, 'gateway listening')
+    const worker = cluster.isWorker ? cluster.worker?.id : undefined
+    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.routeTable.routes }, 'gateway listening')
   }) as Server
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'server failed')

@@ -5,6 +5,7 @@ import { requireUser, sessionSecretKeys } from '../gateway/auth/require-user.js'
 import type { Config } from '../gateway/config/config.js'
 import type { GatewayEnv } from '../gateway/env.js'
 import type { Logger } from '../gateway/observability/logger.js'
+import type { ResponseCache } from '../gateway/cache/response-cache.js'
 import { dashboardRoutes } from './dashboard/route.js'
 import { ensureDashboardIndexes } from './dashboard/indexes.js'
 import { hierarchyRoutes } from './estoque-hierarquia/route.js'
@@ -23,6 +24,8 @@ export type RouteDeps = {
   logger: Logger
   /** The legacy proxy, for requests a migrated route cannot decide on (e.g. a remember-me cookie only). */
   legacy: Handler<GatewayEnv>
+  /** Response cache of the dashboard and the hierarchy (CACHE_TTL_MS > 0). */
+  cache?: ResponseCache
 }
 
 /** Every migrated route group, behind the Flask session check, mounted behind the dispatcher. */
@@ -31,7 +34,7 @@ export function migratedRoutes(deps: RouteDeps): OpenAPIHono<GatewayEnv> {
   const app = new OpenAPIHono<GatewayEnv>({ defaultHook: legacyValidationHook })
   app.route('/', loginRoutes(deps)) // POST /login, GET /logout: before (not behind) requireUser
   app.use('*', requireUser({ db, secretKeys: sessionSecretKeys(config), legacy: deps.legacy }))
-  app.route('/', hierarchyRoutes(db))
+  app.route('/', hierarchyRoutes(db, deps.cache))
   app.route('/', listRoutes(db))
   app.route(
     '/',
@@ -43,7 +46,7 @@ export function migratedRoutes(deps: RouteDeps): OpenAPIHono<GatewayEnv> {
       usesTransactions: replicaSetDetector(db, logger),
     }),
   )
-  app.route('/', dashboardRoutes(db))
+  app.route('/', dashboardRoutes(db, deps.cache))
   return app
 }
 

@@ -15,6 +15,13 @@ describe('loadConfig', () => {
     })
   })
 
+  it('performance settings: one process, cache off, compression and ETag on, buffered logs by default', () => {
+    expect(loadConfig(required)).toMatchObject({ WEB_CONCURRENCY: 1, CACHE_TTL_MS: 0, COMPRESSION: true, ETAG: true, LOG_FLUSH_MS: 100 })
+    expect(loadConfig(required).REDIS_URL).toBeUndefined()
+    const config = loadConfig({ ...required, WEB_CONCURRENCY: '2', CACHE_TTL_MS: '5000', REDIS_URL: 'redis://127.0.0.1:6379', COMPRESSION: 'off', ETAG: '0' })
+    expect(config).toMatchObject({ WEB_CONCURRENCY: 2, CACHE_TTL_MS: 5000, REDIS_URL: 'redis://127.0.0.1:6379', COMPRESSION: false, ETAG: false })
+  })
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ...required, PORT: '', MONGODB_DB: '' })).toMatchObject({ PORT: 3000, MONGODB_DB: 'estoque' })
   })
@@ -41,6 +48,10 @@ describe('loadConfig', () => {
     ['MONGODB_DB', 'bad/name'],
     ['LOG_LEVEL', 'loud'],
     ['BODY_LIMIT_BYTES', '-1'],
+    ['WEB_CONCURRENCY', '0'],
+    ['CACHE_TTL_MS', '-5'],
+    ['REDIS_URL', 'http://cache'],
+    ['COMPRESSION', 'maybe'],
   ])('rejects %s=%s with a message naming the variable', (name, value) => {
     const error = captureError(() => loadConfig({ ...required, [name]: value }))
     expect(error.problems).toHaveLength(1)

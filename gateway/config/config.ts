@@ -10,6 +10,7 @@ const httpUrl = z
 const mongoUri = z
   .string({ error: 'required: a MongoDB connection string such as mongodb://127.0.0.1:27017' })
   .regex(/^mongodb(\+srv)?:\/\/.+/, 'expected a MongoDB connection string (mongodb:// or mongodb+srv://)')
+const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((value) => value === 'on' || value === 'true' || value === '1')
 const commaList = z
   .string()
   .default('')
@@ -38,6 +39,18 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   SHADOW_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log lines are buffered up to this long (0 = one synchronous write per line). */
+  LOG_FLUSH_MS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Node processes (node:cluster workers) sharing the port; 1 = no cluster. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  /** Response cache of GET /api/dashboard and /api/estoque/hierarquia: 0 = off (default, see docs/benchmarks.md). */
+  CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
+  /** Shared cache and invalidation across instances (else in memory, per process group). */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
+  /** gzip/brotli of the gateway's own JSON responses when the client accepts it. */
+  COMPRESSION: onOff.default(true),
+  /** ETag on the gateway's own GET responses, 304 when If-None-Match matches. */
+  ETAG: onOff.default(true),
 })
 
 export type Config = z.infer<typeof configSchema>

@@ -1,11 +1,17 @@
 import type { Db, Document } from 'mongodb'
 import { MOVEMENT_PROJECTION } from '../shared/movements-json.js'
 
+/**
+ * The whole result in the first batch (the server still caps a batch at 16 MiB): the default first batch is
+ * 101 documents, so reading every active item cost a second round trip (getMore) per request.
+ */
+export const ONE_BATCH = 100_000
+
 /** Active items in codigo order, only the fields the dashboard shows or sums. */
 export function findActiveItems(db: Db): Promise<Document[]> {
   return db
     .collection('itens')
-    .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 } })
+    .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 }, batchSize: ONE_BATCH })
     .sort({ codigo: 1 })
     .toArray()
 }
@@ -29,7 +35,7 @@ export function findWeekMovements(db: Db, from: Date, to: Date): Promise<Documen
     .collection('movimentacoes')
     .find(
       { data: { $gte: from, $lt: to }, tipo: { $in: ['entrada', 'saida'] } },
-      { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 } },
+      { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 }, batchSize: ONE_BATCH },
     )
     .sort({ data: 1, _id: 1 })
     .toArray()

@@ -3,7 +3,8 @@ import type { Context } from 'hono'
 import type { Db } from 'mongodb'
 import type { GatewayEnv } from '../../gateway/env.js'
 import { DAY_MS, startOfUtcDay } from '../shared/http-date.js'
-import { legacyJson } from '../shared/legacy-json.js'
+import { cachedLegacyJson } from '../shared/legacy-json.js'
+import type { ResponseCache } from '../../gateway/cache/response-cache.js'
 import { movementsJson } from '../shared/movements-json.js'
 import { UnauthenticatedResponse, UnavailableResponse, routeGroup, asRouteResponse } from '../shared/openapi.js'
 import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from './queries.js'
@@ -22,13 +23,17 @@ const route = createRoute({
   },
 })
 
-export function dashboardRoutes(db: Db) {
+export function dashboardRoutes(db: Db, cache?: ResponseCache) {
   const app = routeGroup()
   app.openapi(route, async (c) => asRouteResponse(await handle(c)))
   async function handle(c: Context<GatewayEnv>): Promise<Response> {
     const today = startOfUtcDay(new Date())
     const tomorrow = new Date(today.getTime() + DAY_MS)
     const weekStart = new Date(today.getTime() - 6 * DAY_MS)
+    // The body depends on the data and on the current UTC day only (not on the user).
+    return cachedLegacyJson(c, cache, `dashboard:${today.toISOString()}`, () => compute(today, tomorrow, weekStart))
+  }
+  async function compute(today: Date, tomorrow: Date, weekStart: Date) {
     // Independent queries run concurrently; any rejection (e.g. MongoDB down) reaches the error handler.
     const [items, movimentacoesHoje, ultimas, semana] = await Promise.all([
       findActiveItems(db),
@@ -37,7 +42,7 @@ export function dashboardRoutes(db: Db) {
       findWeekMovements(db, weekStart, tomorrow),
     ])
     const itens = summarizeItems(items)
-    return legacyJson(c, {
+    return {
       total_itens: itens.total_itens,
       quantidade_total: itens.quantidade_total,
       itens_abaixo_minimo: itens.itens_abaixo_minimo,
@@ -45,7 +50,7 @@ export function dashboardRoutes(db: Db) {
       movimentacoes_hoje: movimentacoesHoje,
       ultimas_movimentacoes: ultimas,
       por_dia: perDay(today, semana),
-    })
+    }
   }
   return app
 }

@@ -1,4 +1,5 @@
 import type { Db, Document } from 'mongodb'
+import { ONE_BATCH } from '../dashboard/queries.js'
 
 const PROJECTION = { codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade: 1, quantidade: 1, estoque_minimo: 1, ativo: 1 }
 
@@ -6,7 +7,7 @@ const PROJECTION = { codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade:
 export function findHierarchyItems(db: Db, includeInactive: boolean): Promise<Document[]> {
   return db
     .collection('itens')
-    .find(includeInactive ? {} : { ativo: true }, { projection: PROJECTION })
+    .find(includeInactive ? {} : { ativo: true }, { projection: PROJECTION, batchSize: ONE_BATCH })
     .sort({ categoria: 1, subcategoria: 1, codigo: 1 })
     .toArray()
 }

@@ -2,7 +2,8 @@ import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Db } from 'mongodb'
 import type { GatewayEnv } from '../../gateway/env.js'
-import { legacyError, legacyJson } from '../shared/legacy-json.js'
+import { cachedLegacyJson, legacyError } from '../shared/legacy-json.js'
+import type { ResponseCache } from '../../gateway/cache/response-cache.js'
 import { UnauthenticatedResponse, UnavailableResponse, errorResponse, routeGroup, asRouteResponse } from '../shared/openapi.js'
 import { nonEmptyArg, requestArgs } from '../shared/request-args.js'
 import { buildTree } from './build-tree.js'
@@ -26,7 +27,7 @@ const route = createRoute({
 const INCLUDE = ['true', '1', 'sim']
 const EXCLUDE = ['false', '0', 'nao']
 
-export function hierarchyRoutes(db: Db) {
+export function hierarchyRoutes(db: Db, cache?: ResponseCache) {
   const app = routeGroup()
   app.openapi(route, async (c) => asRouteResponse(await handle(c)))
   async function handle(c: Context<GatewayEnv>): Promise<Response> {
@@ -35,8 +36,10 @@ export function hierarchyRoutes(db: Db) {
     if (!INCLUDE.includes(incluir) && !EXCLUDE.includes(incluir)) {
       return legacyError(c, 'Parâmetro inválido: incluir_inativos')
     }
-    const items = await findHierarchyItems(db, INCLUDE.includes(incluir))
-    return legacyJson(c, buildTree(items, nonEmptyArg(args, 'categoria')))
+    const includeInactive = INCLUDE.includes(incluir)
+    const categoria = nonEmptyArg(args, 'categoria')
+    const key = `hierarquia:${includeInactive ? 1 : 0}:${categoria ?? ''}`
+    return cachedLegacyJson(c, cache, key, async () => buildTree(await findHierarchyItems(db, includeInactive), categoria))
   }
   return app
 }

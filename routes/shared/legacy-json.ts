@@ -1,6 +1,8 @@
 import type { Context } from 'hono'
 import { ObjectId } from 'mongodb'
 import { httpDate } from './http-date.js'
+import { rememberJsonBody } from '../../gateway/speed/json-body.js'
+import type { ResponseCache } from '../../gateway/cache/response-cache.js'
 
 /**
  * Serializes a response value the way `flask.jsonify` would, as far as a JSON client can tell: Dates as
@@ -30,7 +32,18 @@ export function legacyJsonText(value: unknown): string {
 
 /** A JSON response with the legacy serialization and `Content-Type: application/json`. */
 export function legacyJson(c: Context, value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return c.body(`${legacyJsonText(value)}\n`, status as 200, { 'content-type': 'application/json', ...headers })
+  const text = `${legacyJsonText(value)}\n`
+  return rememberJsonBody(c.body(text, status as 200, { 'content-type': 'application/json', ...headers }), text)
+}
+
+/**
+ * `legacyJson(c, await compute())`, through the response cache when there is one (CACHE_TTL_MS > 0): the
+ * serialized body and its ETag are cached under `key`, so a hit costs no query and no serialization.
+ */
+export async function cachedLegacyJson(c: Context, cache: ResponseCache | undefined, key: string, compute: () => Promise<unknown>): Promise<Response> {
+  if (!cache) return legacyJson(c, await compute())
+  const { body, etag } = await cache.getOrCompute(key, async () => `${legacyJsonText(await compute())}\n`)
+  return rememberJsonBody(c.body(body, 200, { 'content-type': 'application/json' }), body, etag)
 }
 
 /** The legacy `erro(mensagem, status, **extra)` helper. */

@@ -43,6 +43,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
       LEGACY_URL: options.legacyUrl,
       SECRET_KEY: options.secretKey ?? TEST_SECRET_KEY,
       LOG_LEVEL: 'info',
+      // Tests read the request log right after a response: one synchronous write per line.
+      LOG_FLUSH_MS: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

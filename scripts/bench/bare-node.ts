@@ -1,0 +1,93 @@
+/**
+ * Framework-cost reference for the benchmark: a bare `node:http` server running the gateway's own queries,
+ * serializer and session check for the three migrated GET routes — no Hono, no dispatcher, no middleware,
+ * no logging, no metrics. What the gateway could reach if routing and middleware cost nothing.
+ * Env: PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY (node:cluster workers, default 1).
+ */
+import cluster from 'node:cluster'
+import http from 'node:http'
+import { MongoClient, type Db } from 'mongodb'
+import { getCookie } from '../../gateway/auth/cookies.js'
+import { SESSION_COOKIE_NAME, openSession } from '../../gateway/auth/flask-session.js'
+import { sessionUserObjectId } from '../../gateway/auth/session-user-id.js'
+import { DAY_MS, startOfUtcDay } from '../../routes/shared/http-date.js'
+import { legacyJsonText } from '../../routes/shared/legacy-json.js'
+import { movementsJson } from '../../routes/shared/movements-json.js'
+import { parseArgs, rawQueryOf } from '../../routes/shared/query-string.js'
+import { nonEmptyArg } from '../../routes/shared/request-args.js'
+import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from '../../routes/dashboard/queries.js'
+import { perDay, summarizeItems } from '../../routes/dashboard/summarize.js'
+import { buildTree } from '../../routes/estoque-hierarquia/build-tree.js'
+import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
+import { parseListRequest } from '../../routes/movimentacoes/list-filter.js'
+import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
+
+const workers = Number(process.env.WEB_CONCURRENCY ?? 1)
+if (workers > 1 && cluster.isPrimary) {
+  for (let i = 0; i < workers; i++) cluster.fork()
+  process.on('SIGTERM', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM')
+    process.exit(0)
+  })
+} else {
+  const client = new MongoClient(process.env.MONGODB_URI!, { maxPoolSize: 50 })
+  const db = client.db(process.env.MONGODB_DB ?? 'estoque')
+  const secretKeys = [process.env.SECRET_KEY!]
+  const users = db.collection('usuarios')
+
+  const send = (res: http.ServerResponse, status: number, value: unknown) => {
+    const body = `${legacyJsonText(value)}\n`
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+    res.end(body)
+  }
+
+  const handlers: Record<string, (db: Db, args: Map<string, string>) => Promise<[number, unknown]>> = {
+    '/api/dashboard': async (db) => {
+      const today = startOfUtcDay(new Date())
+      const tomorrow = new Date(today.getTime() + DAY_MS)
+      const [items, hoje, ultimas, semana] = await Promise.all([
+        findActiveItems(db),
+        countMovementsBetween(db, today, tomorrow),
+        findLatestMovements(db, 10).then((movs) => movementsJson(db, movs)),
+        findWeekMovements(db, new Date(today.getTime() - 6 * DAY_MS), tomorrow),
+      ])
+      const s = summarizeItems(items)
+      return [200, { ...s, movimentacoes_hoje: hoje, ultimas_movimentacoes: ultimas, por_dia: perDay(today, semana) }]
+    },
+    '/api/estoque/hierarquia': async (db, args) => {
+      const incluir = (args.get('incluir_inativos') ?? 'false').toLowerCase()
+      const include = ['true', '1', 'sim'].includes(incluir)
+      if (!include && !['false', '0', 'nao'].includes(incluir)) return [400, { erro: 'Parâmetro inválido: incluir_inativos' }]
+      return [200, buildTree(await findHierarchyItems(db, include), nonEmptyArg(args, 'categoria'))]
+    },
+    '/api/movimentacoes': async (db, args) => {
+      const request = parseListRequest(args)
+      if (!request.ok) return [request.status, { erro: request.erro }]
+      const { total, docs } = await findMovementPage(db, request.filter, request.skip, request.porPagina)
+      const porPagina = Number(request.porPagina)
+      return [200, { movimentacoes: await movementsJson(db, docs), pagina: request.pagina, por_pagina: porPagina, total, paginas: Math.ceil(total / porPagina) }]
+    },
+  }
+
+  const server = http.createServer(async (req, res) => {
+    try {
+      const target = req.url ?? '/'
+      const q = target.indexOf('?')
+      const path = q === -1 ? target : target.slice(0, q)
+      if (path === '/healthz') return void res.end('ok')
+      const handler = req.method === 'GET' ? handlers[path] : undefined
+      if (!handler) return send(res, 404, { erro: 'Recurso não encontrado' })
+      const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME), { secretKeys })
+      const userId = session.ok ? sessionUserObjectId(session.data._user_id) : null
+      const user = userId ? await users.findOne({ _id: userId, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } }) : null
+      if (!user) return send(res, 401, { erro: 'Não autenticado' })
+      const [status, value] = await handler(db, parseArgs(rawQueryOf(target)))
+      send(res, status, value)
+    } catch {
+      if (!res.headersSent) send(res, 500, { erro: 'Erro interno' })
+    }
+  })
+  server.keepAliveTimeout = 65_000
+  server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1')
+  process.on('SIGTERM', () => process.exit(0))
+}

@@ -1,0 +1,216 @@
+"""The seed's plan, for the benchmark only: FastAPI + PyMongo's async client (AsyncMongoClient, Motor's
+successor) serving the three migrated GET routes with the legacy JSON contract (docs/legacy-api.md).
+
+Auth: the same Flask session cookie is verified (itsdangerous, Flask's own serializer and settings) and the
+user is looked up like Flask-Login does ({_id, ativo: true}), so every request does the same DB work as the
+legacy app and the gateway. Shortcuts (documented in docs/benchmarks.md): no session refresh / "basic"
+session-protection re-issue of the cookie, and Python's int() quirks for pagina/por_pagina reduced to int().
+Run: uvicorn app:app (MONGODB_URI, MONGODB_DB, SECRET_KEY).
+"""
+import hashlib
+import json
+import math
+import os
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+from bson import ObjectId
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from flask.json.tag import TaggedJSONSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient(os.environ["MONGODB_URI"])
+db = client[os.environ.get("MONGODB_DB", "estoque")]
+signer = URLSafeTimedSerializer(
+    os.environ["SECRET_KEY"],
+    salt="cookie-session",
+    serializer=TaggedJSONSerializer(),
+    signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+)
+MAX_AGE = 31 * 24 * 3600
+TIPOS = ("entrada", "saida", "ajuste")
+SEM_CATEGORIA, SEM_SUBCATEGORIA = "Sem categoria", "Sem subcategoria"
+app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+
+def _default(value):
+    if isinstance(value, datetime):  # Flask: RFC 822 date in GMT, to the second
+        return format_datetime(value.replace(tzinfo=timezone.utc), usegmt=True)
+    if isinstance(value, ObjectId):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def jsonify(data, status=200):
+    body = json.dumps(data, default=_default, separators=(",", ":"), sort_keys=True) + "\n"
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def erro(mensagem, status=400):
+    return jsonify({"erro": mensagem}, status)
+
+
+async def current_user(request: Request):
+    cookie = request.cookies.get("session")
+    if not cookie:
+        return None
+    try:
+        data = signer.loads(cookie, max_age=MAX_AGE)
+    except BadSignature:
+        return None
+    user_id = data.get("_user_id")
+    if not isinstance(user_id, str) or not ObjectId.is_valid(user_id):
+        return None
+    return await db.usuarios.find_one({"_id": ObjectId(user_id), "ativo": True})
+
+
+NAO_AUTENTICADO = {"erro": "Não autenticado"}
+
+
+async def movimentacoes_json(movs):
+    ids = list({m["item_id"] for m in movs})
+    itens = {}
+    if ids:
+        async for item in db.itens.find({"_id": {"$in": ids}}, {"codigo": 1, "nome": 1}):
+            itens[item["_id"]] = item
+    out = []
+    for m in movs:
+        item = itens.get(m["item_id"])
+        out.append({
+            "_id": str(m["_id"]), "item_id": str(m["item_id"]),
+            "item_codigo": item.get("codigo") if item else None, "item_nome": item.get("nome") if item else None,
+            "tipo": m["tipo"], "quantidade": m["quantidade"], "data": m["data"], "usuario": m.get("usuario"),
+            "observacao": m.get("observacao", ""), "estoque_anterior": m.get("estoque_anterior"),
+            "estoque_posterior": m.get("estoque_posterior"),
+        })
+    return out
+
+
+@app.get("/api/dashboard")
+async def dashboard(request: Request):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    total_itens, quantidade_total, abaixo = 0, 0, []
+    async for item in db.itens.find({"ativo": True}).sort("codigo", 1):
+        total_itens += 1
+        quantidade_total += item["quantidade"]
+        if item["quantidade"] < item["estoque_minimo"]:
+            abaixo.append({"_id": str(item["_id"]), "codigo": item["codigo"], "nome": item["nome"],
+                           "unidade": item.get("unidade"), "quantidade": item["quantidade"],
+                           "estoque_minimo": item["estoque_minimo"]})
+    hoje = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    amanha = hoje + timedelta(days=1)
+    hoje_count = await db.movimentacoes.count_documents({"data": {"$gte": hoje, "$lt": amanha}})
+    ultimas = await db.movimentacoes.find().sort([("data", -1), ("_id", -1)]).limit(10).to_list()
+    dias = [hoje - timedelta(days=n) for n in range(6, -1, -1)]
+    por_dia = {d.strftime("%Y-%m-%d"): {"entradas": 0, "saidas": 0} for d in dias}
+    semana = db.movimentacoes.find(
+        {"data": {"$gte": dias[0], "$lt": amanha}, "tipo": {"$in": ["entrada", "saida"]}}
+    ).sort([("data", 1), ("_id", 1)])
+    async for mov in semana:
+        dia = por_dia[mov["data"].strftime("%Y-%m-%d")]
+        dia["entradas" if mov["tipo"] == "entrada" else "saidas"] += mov["quantidade"]
+    return jsonify({
+        "total_itens": total_itens, "quantidade_total": quantidade_total,
+        "itens_abaixo_minimo": len(abaixo), "lista_abaixo_minimo": abaixo[:10],
+        "movimentacoes_hoje": hoje_count, "ultimas_movimentacoes": await movimentacoes_json(ultimas),
+        "por_dia": [{"data": d, **v} for d, v in por_dia.items()],
+    })
+
+
+def _soma(nos, campo):
+    total = 0
+    for no in nos:
+        total += no[campo]
+    return total
+
+
+@app.get("/api/estoque/hierarquia")
+async def hierarquia(request: Request):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    incluir = request.query_params.get("incluir_inativos", "false").lower()
+    if incluir in ("true", "1", "sim"):
+        filtro = {}
+    elif incluir in ("false", "0", "nao"):
+        filtro = {"ativo": True}
+    else:
+        return erro("Parâmetro inválido: incluir_inativos")
+    somente = request.query_params.get("categoria")
+    grupos = {}
+    async for item in db.itens.find(filtro).sort([("categoria", 1), ("subcategoria", 1), ("codigo", 1)]):
+        cat = item.get("categoria") or SEM_CATEGORIA
+        sub = item.get("subcategoria") or SEM_SUBCATEGORIA
+        if somente and cat != somente:
+            continue
+        grupos.setdefault(cat, {}).setdefault(sub, []).append(item)
+    categorias = []
+    for nome_cat in sorted(grupos):
+        subcategorias = []
+        for nome_sub in sorted(grupos[nome_cat]):
+            itens, total, abaixo = [], 0, 0
+            for item in sorted(grupos[nome_cat][nome_sub], key=lambda i: i["codigo"]):
+                baixo = item["quantidade"] < item["estoque_minimo"]
+                itens.append({"_id": str(item["_id"]), "codigo": item["codigo"], "nome": item["nome"],
+                              "unidade": item.get("unidade"), "quantidade": item["quantidade"],
+                              "estoque_minimo": item["estoque_minimo"], "abaixo_minimo": baixo,
+                              "ativo": item.get("ativo")})
+                total += item["quantidade"]
+                abaixo += baixo
+            subcategorias.append({"nome": nome_sub, "total_itens": len(itens), "quantidade_total": total,
+                                  "abaixo_minimo": abaixo, "itens": itens})
+        categorias.append({"nome": nome_cat, "total_itens": _soma(subcategorias, "total_itens"),
+                           "quantidade_total": _soma(subcategorias, "quantidade_total"),
+                           "abaixo_minimo": _soma(subcategorias, "abaixo_minimo"), "subcategorias": subcategorias})
+    return jsonify({"categorias": categorias, "total_itens": _soma(categorias, "total_itens"),
+                    "quantidade_total": _soma(categorias, "quantidade_total"),
+                    "abaixo_minimo": _soma(categorias, "abaixo_minimo")})
+
+
+def _int_arg(request, name, default):
+    try:
+        return int(request.query_params.get(name, default))
+    except ValueError:
+        return default
+
+
+@app.get("/api/movimentacoes")
+async def movimentacoes(request: Request):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    args = request.query_params
+    filtro = {}
+    item = args.get("item")
+    if item:
+        if not ObjectId.is_valid(item):
+            return erro("Item inválido")
+        filtro["item_id"] = ObjectId(item)
+    tipo = args.get("tipo")
+    if tipo:
+        if tipo not in TIPOS:
+            return erro("Tipo inválido")
+        filtro["tipo"] = tipo
+    periodo = {}
+    for nome, op, delta in (("inicio", "$gte", 0), ("fim", "$lt", 1)):
+        valor = args.get(nome)
+        if valor:
+            try:
+                periodo[op] = datetime.strptime(valor, "%Y-%m-%d") + timedelta(days=delta)
+            except ValueError:
+                return erro(f"Data inválida: {nome}")
+    if periodo:
+        filtro["data"] = periodo
+    pagina = max(1, _int_arg(request, "pagina", 1))
+    por_pagina = max(1, min(_int_arg(request, "por_pagina", 20), 100))
+    total = await db.movimentacoes.count_documents(filtro)
+    movs = await (db.movimentacoes.find(filtro).sort([("data", -1), ("_id", -1)])
+                  .skip((pagina - 1) * por_pagina).limit(por_pagina).to_list())
+    return jsonify({"movimentacoes": await movimentacoes_json(movs), "pagina": pagina, "por_pagina": por_pagina,
+                    "total": total, "paginas": math.ceil(total / por_pagina)})
+
+
+@app.get("/healthz")
+async def healthz():
+    return Response("ok", media_type="text/plain")

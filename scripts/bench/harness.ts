@@ -1,0 +1,365 @@
+// The benchmark: the same seeded data, the same load generator and the same connection counts for every
+// contender (docs/benchmarks.md explains the sections). `npm run bench` runs it; test/bench runs a smoke.
+import os from 'node:os'
+import path from 'node:path'
+import { MongoClient, type Db } from 'mongodb'
+import { startJavaMongo, type LocalMongo } from '../local-mongo/index.js'
+import { seed } from '../seed/index.js'
+import { DAY_MS, startOfUtcDay } from '../../routes/shared/http-date.js'
+import { movementsJson } from '../../routes/shared/movements-json.js'
+import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from '../../routes/dashboard/queries.js'
+import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
+import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
+import { freePort } from '../../test/support/ports.js'
+import { SECRET_KEY, root, startBare, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
+import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
+import { ensureBenchVenv, ensureDebianPackages, peakRss } from './processes.js'
+
+export const ALL_SCENARIOS = ['ceiling', 'app', 'rec', 'full', 'features', 'proxy', 'upstream'] as const
+export type Scenario = (typeof ALL_SCENARIOS)[number]
+
+export type Tier = { name: string; items: number; movements: number }
+export type BenchOptions = {
+  durationSec: number
+  warmupSec: number
+  /** Warm-up of the local server's JIT per tier, before any measurement. */
+  dbWarmupSec: number
+  connections: number[]
+  /** Equal process counts compared (1 and 2). */
+  processes: number[]
+  /** Emulated app↔database round trips, ms (0 = direct). */
+  rtts: number[]
+  scenarios: Scenario[]
+  /** App-layer comparison data (small enough that the local server is not the bottleneck). */
+  appTier: Tier
+  /** The required 2,000 items / 200,000 movements run. */
+  fullTier: Tier
+  logDir: string
+  log: (line: string) => void
+}
+
+export type Row = {
+  section: string
+  contender: string
+  kind: string
+  processes: number | string
+  route: string
+  connections: number
+  rttMs: number
+  tier: string
+  variant?: string
+  result: LoadResult
+  peakRssBytes?: number
+}
+
+export type BenchResult = { options: BenchOptions; rows: Row[]; meta: Record<string, string | number>; ceilings: Row[] }
+
+export const ROUTES = {
+  dashboard: '/api/dashboard',
+  hierarquia: '/api/estoque/hierarquia',
+  movimentacoes: '/api/movimentacoes?pagina=2&por_pagina=20',
+} as const
+export type RouteKey = keyof typeof ROUTES
+const LEGACY_ONLY_ROUTE = '/api/me'
+const USER_AGENT = 'estoque-bench'
+
+export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
+  const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback)
+  const scenarios = (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : [...ALL_SCENARIOS]) as Scenario[]
+  for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${s} (known: ${ALL_SCENARIOS.join(',')})`)
+  return {
+    durationSec: Number(env.BENCH_DURATION ?? 5),
+    warmupSec: Number(env.BENCH_WARMUP ?? 1),
+    dbWarmupSec: Number(env.BENCH_DB_WARMUP ?? 30),
+    connections: list(env.BENCH_CONNECTIONS, [1, 16, 64]),
+    processes: list(env.BENCH_PROCESSES, [1, 2]),
+    rtts: list(env.BENCH_RTTS, [0, 2]),
+    scenarios,
+    appTier: { name: 'app', items: Number(env.BENCH_APP_ITEMS ?? 200), movements: Number(env.BENCH_APP_MOVEMENTS ?? 1000) },
+    fullTier: { name: 'full', items: Number(env.BENCH_FULL_ITEMS ?? 2000), movements: Number(env.BENCH_FULL_MOVEMENTS ?? 200_000) },
+    logDir: env.BENCH_LOG_DIR ?? path.join(root, '.cache/bench/logs'),
+    log: (line) => console.log(line),
+  }
+}
+
+type Session = { cookie: string; headers: Record<string, string> }
+
+async function loginSession(legacyUrl: string): Promise<Session> {
+  const res = await fetch(`${legacyUrl}/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }),
+    headers: { 'user-agent': USER_AGENT },
+    redirect: 'manual',
+  })
+  await res.body?.cancel()
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';', 1)[0]!.trim()).join('; ')
+  if (res.status !== 302 || !cookie) throw new Error(`bench login failed: HTTP ${res.status}`)
+  // The same User-Agent as at login: Flask-Login's session protection then leaves the session alone.
+  return { cookie, headers: { cookie, 'user-agent': USER_AGENT } }
+}
+
+/** Runs every selected scenario; contenders are started and stopped per group, so nothing idles in the way. */
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const { log } = options
+  const rows: Row[] = []
+  const ceilings: Row[] = []
+  const missing = ensureDebianPackages([
+    { binary: '/usr/sbin/nginx', pkg: 'nginx-light' },
+    { binary: '/usr/bin/wrk', pkg: 'wrk' },
+  ])
+  if (missing.length > 0) log(`bench: missing Debian packages (${missing.join(', ')}); nginx rows are skipped, autocannon replaces wrk`)
+  const venv = ensureBenchVenv(root)
+  const ctx = { logDir: options.logDir }
+  const meta: Record<string, string | number> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? '?',
+    memGb: Math.round(os.totalmem() / 2 ** 30),
+    loadgen: loadGeneratorName(),
+    loadBefore: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    durationSec: options.durationSec,
+  }
+  log(`bench: ${meta.cpus} CPUs, load ${meta.loadBefore}, loadgen ${meta.loadgen}, ${options.durationSec}s per run`)
+
+  const mongo = await startJavaMongo()
+  const mongoPort = Number(new URL(mongo.uri).port)
+  const client = await new MongoClient(mongo.uri).connect()
+  const stops: Array<() => Promise<void>> = []
+  try {
+    const tiers = new Map<string, Tier>()
+    const needsApp = options.scenarios.some((s) => ['ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
+    if (needsApp) tiers.set('app', options.appTier)
+    if (options.scenarios.includes('full') || options.scenarios.includes('ceiling')) tiers.set('full', options.fullTier)
+    for (const tier of tiers.values()) {
+      const started = Date.now()
+      await seed(client.db(`bench_${tier.name}`), { items: tier.items, movements: tier.movements })
+      log(`bench: seeded ${tier.name} tier (${tier.items} items, ${tier.movements} movements) in ${Date.now() - started} ms`)
+    }
+    const relays = new Map<number, number>()
+    const dbFor = async (tier: Tier, rtt: number): Promise<DbTarget> => {
+      if (rtt <= 0) return { uri: `${mongo.uri}?directConnection=true`, dbName: `bench_${tier.name}` }
+      if (!relays.has(rtt)) {
+        const relay = await startRelay(ctx, mongoPort, rtt)
+        stops.push(() => relay.proc.stop())
+        relays.set(rtt, relay.port)
+      }
+      return { uri: `mongodb://127.0.0.1:${relays.get(rtt)}/?directConnection=true`, dbName: `bench_${tier.name}` }
+    }
+
+    const measure = async (target: Running, section: string, kind: string, processes: number | string, routeKey: string, path: string, tier: Tier, rtt: number, headers: Record<string, string>, variant?: string, connections = options.connections) => {
+      // One request to completion first (cold imports, first connections; on the database-bound tier it also
+      // waits until the previous run's queued queries have drained), so even 1 s runs measure something.
+      const full = tier.name === 'full'
+      try {
+        const prime = await fetch(`${target.url}${path}`, { headers, signal: AbortSignal.timeout(full ? 300_000 : 60_000) })
+        await prime.arrayBuffer()
+      } catch (error) {
+        log(`  ${target.name} ${path}: priming request failed (${(error as Error).message}); measuring anyway`)
+      }
+      // No warm-up on the database-bound tier: it would only queue more slow queries.
+      if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers })
+      for (const c of connections) {
+        const durationSec = full ? Math.max(options.durationSec, 10) : options.durationSec
+        const result = await drive({ url: `${target.url}${path}`, connections: c, durationSec, headers })
+        const row: Row = { section, contender: target.name, kind, processes, route: routeKey, connections: c, rttMs: rtt, tier: tier.name, variant, result, peakRssBytes: peakRss(target.proc.pid) }
+        rows.push(row)
+        log(`  ${section.padEnd(9)} ${target.name.padEnd(22)} ${routeKey.padEnd(13)} c=${String(c).padEnd(3)} rtt=${rtt} ${variant ?? ''} → ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms err ${result.errors}`)
+      }
+    }
+    const stopAll = async (list: Running[]) => {
+      await Promise.all(list.map((r) => r.proc.stop()))
+    }
+
+    // --- the local server is a JVM: its JIT needs warming before anything is measured (cold, it is 3-5× slower)
+    for (const tier of tiers.values()) {
+      const db = client.db(`bench_${tier.name}`)
+      for (const routeKey of Object.keys(ROUTES) as RouteKey[]) await ceiling(db, routeKey, 8, options.dbWarmupSec / 3)
+    }
+
+    // --- database ceilings: each route's queries driven directly, no HTTP, no app --------------------------
+    if (options.scenarios.includes('ceiling')) {
+      for (const tier of tiers.values()) {
+        const db = client.db(`bench_${tier.name}`)
+        for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+          // The 200,000-movement queries take ~0.5 s each on the local server: 64 at once would only queue.
+          for (const c of tier.name === 'full' ? options.connections.filter((n) => n <= 16) : options.connections) {
+            const result = await ceiling(db, routeKey, c, options.durationSec)
+            ceilings.push({ section: 'ceiling', contender: 'mongo-java-server', kind: 'db', processes: '-', route: routeKey, connections: c, rttMs: 0, tier: tier.name, result })
+            log(`  ceiling   ${tier.name.padEnd(5)} ${routeKey.padEnd(13)} c=${String(c).padEnd(3)} → ${result.rps.toFixed(0)} route-query-sets/s p50 ${result.p50Ms.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms`)
+          }
+        }
+      }
+    }
+
+    // --- app-layer comparison at equal process counts (and at each one's recommended setting) --------------
+    let rotation = 0
+    // `cached`: also the gateway with the response cache on (CACHE_TTL_MS=2000), an opt-in production setting.
+    const compare = async (section: string, tier: Tier, procsList: Array<{ label: string; legacy: number; fastapi: number; gateway: number; bare: number }>, rtts: number[], connections: number[], cached = true) => {
+      for (const rtt of rtts) {
+        const db = await dbFor(tier, rtt)
+        // With an emulated round trip only the highest connection count (the targets' setting) is measured.
+        const conns = rtt > 0 ? [Math.max(...connections)] : connections
+        for (const p of procsList) {
+          const legacy = await startLegacy(ctx, db, p.legacy)
+          const session = await loginSession(legacy.url)
+          const targets: Array<[Running, string, number]> = [
+            [legacy, 'legacy', p.legacy],
+            [await startFastApi(ctx, db, p.fastapi, venv), 'fastapi', p.fastapi],
+            [await startGatewayProc(ctx, db, legacy.url, p.gateway), 'gateway', p.gateway],
+            [await startBare(ctx, db, p.bare), 'bare-node', p.bare],
+          ]
+          if (cached) targets.push([await startGatewayProc(ctx, db, legacy.url, p.gateway, { CACHE_TTL_MS: '2000' }, `gateway-${p.gateway}+cache`), 'gateway-cached', p.gateway])
+          try {
+            // The local server's JIT keeps warming during the run, so whoever goes first is at a disadvantage:
+            // the order of the contenders rotates from one route to the next.
+            for (const [r, routeKey] of (Object.keys(ROUTES) as RouteKey[]).entries()) {
+              for (let i = 0; i < targets.length; i++) {
+                const [target, kind, count] = targets[(i + r + rotation) % targets.length]!
+                await measure(target, section, kind, count, routeKey, ROUTES[routeKey], tier, rtt, session.headers, p.label, conns)
+              }
+            }
+            rotation++
+          } finally {
+            await stopAll(targets.map(([target]) => target))
+          }
+        }
+      }
+    }
+    if (options.scenarios.includes('app')) {
+      await compare('app', options.appTier, options.processes.map((n) => ({ label: `${n} proc`, legacy: n, fastapi: n, gateway: n, bare: n })), options.rtts, options.connections)
+    }
+    if (options.scenarios.includes('rec')) {
+      // Each one's recommended production setting on this machine: gunicorn (2 × cores) + 1 sync workers,
+      // uvicorn one worker per core, the gateway one process per core (WEB_CONCURRENCY).
+      const cores = os.cpus().length
+      await compare('rec', options.appTier, [{ label: 'recommended', legacy: 2 * cores + 1, fastapi: cores, gateway: cores, bare: cores }], options.rtts, [Math.max(...options.connections)])
+    }
+    // --- speed features, each on and off (gateway, 1 process, app tier, most connections) -----------------
+    if (options.scenarios.includes('features')) {
+      const tier = options.appTier
+      const db = await dbFor(tier, 0)
+      const c = [Math.max(...options.connections)]
+      const legacy = await startLegacy(ctx, db, 1)
+      const session = await loginSession(legacy.url)
+      const accept = { ...session.headers, 'accept-encoding': 'br, gzip' }
+      const variants: Array<{ variant: string; env: Record<string, string>; headers: Record<string, string> | 'etag' }> = [
+        { variant: 'baseline (all off)', env: { COMPRESSION: 'off', ETAG: 'off' }, headers: accept },
+        { variant: 'compression on (br)', env: { COMPRESSION: 'on', ETAG: 'off' }, headers: accept },
+        { variant: 'etag on, 200', env: { COMPRESSION: 'off', ETAG: 'on' }, headers: accept },
+        { variant: 'etag on, 304 (If-None-Match)', env: { COMPRESSION: 'off', ETAG: 'on' }, headers: 'etag' },
+        { variant: 'cache on (memory, 5 s TTL)', env: { COMPRESSION: 'off', ETAG: 'off', CACHE_TTL_MS: '5000' }, headers: accept },
+        { variant: 'all on (defaults + cache)', env: { CACHE_TTL_MS: '5000' }, headers: accept },
+      ]
+      try {
+        for (const v of variants) {
+          const gateway = await startGatewayProc(ctx, db, legacy.url, 1, v.env, `gateway-1`)
+          try {
+            for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+              let headers = v.headers === 'etag' ? session.headers : v.headers
+              if (v.headers === 'etag') {
+                const first = await fetch(`${gateway.url}${ROUTES[routeKey]}`, { headers: session.headers })
+                await first.body?.cancel()
+                headers = { ...session.headers, 'if-none-match': first.headers.get('etag') ?? '' }
+              }
+              await measure(gateway, 'features', 'gateway', 1, routeKey, ROUTES[routeKey], tier, 0, headers, v.variant, c)
+            }
+          } finally {
+            await gateway.proc.stop()
+          }
+        }
+      } finally {
+        await legacy.proc.stop()
+      }
+    }
+
+    // --- the proxy path: a legacy-only route direct, through the gateway, through nginx -------------------
+    if (options.scenarios.includes('proxy')) {
+      const tier = options.appTier
+      const db = await dbFor(tier, 0)
+      const n = Math.min(...options.processes)
+      const legacy = await startLegacy(ctx, db, 2, 'legacy-2')
+      const session = await loginSession(legacy.url)
+      const gateway = await startGatewayProc(ctx, db, legacy.url, n)
+      const nginx = missing.includes('nginx-light') ? undefined : await startNginx(ctx, 'proxy', n, { upstream: legacy.url })
+      try {
+        for (const [target, kind] of [[legacy, 'direct'], [gateway, 'gateway'], [nginx, 'nginx']] as const) {
+          if (target) await measure(target, 'proxy', kind, kind === 'direct' ? 2 : n, 'legacy /api/me', LEGACY_ONLY_ROUTE, tier, 0, session.headers)
+        }
+      } finally {
+        await stopAll([legacy, gateway, ...(nginx ? [nginx] : [])])
+      }
+    }
+    if (options.scenarios.includes('upstream') && !missing.includes('nginx-light')) {
+      const tier = options.appTier
+      const db = await dbFor(tier, 0)
+      const n = Math.min(...options.processes)
+      const upstream = await startNginx(ctx, 'upstream', 1, { body: '{"ok":true}\\n' })
+      const gateway = await startGatewayProc(ctx, db, upstream.url, n, {}, `gateway-${n}`)
+      const nginx = await startNginx(ctx, 'proxy-fast', n, { upstream: upstream.url })
+      try {
+        for (const [target, kind] of [[upstream, 'direct'], [gateway, 'gateway'], [nginx, 'nginx']] as const) {
+          await measure(target, 'upstream', kind, kind === 'direct' ? 1 : n, 'trivial /x', '/x', tier, 0, { 'user-agent': USER_AGENT })
+        }
+      } finally {
+        await stopAll([upstream, gateway, nginx])
+      }
+    }
+    if (options.scenarios.includes('full')) {
+      const n = Math.max(...options.processes)
+      // At most 16 connections: on this server one 200,000-movement request takes seconds, and 64 queued
+      // requests keep the database busy for minutes after each run (the next contender would measure that).
+      const conns = options.connections.filter((c) => c <= 16)
+      await compare('full', options.fullTier, [{ label: `${n} proc`, legacy: n, fastapi: n, gateway: n, bare: n }], [0], conns.length > 0 ? conns : [Math.min(...options.connections)], false)
+    }
+
+  } finally {
+    await Promise.all(stops.map((stop) => stop()))
+    await client.close()
+    await mongo.stop()
+  }
+  meta.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ')
+  log(`bench: done, load ${meta.loadAfter}`)
+  return { options, rows, meta, ceilings }
+}
+
+/** The queries one request of `routeKey` runs (session lookup included), driven directly in a tight loop. */
+async function ceiling(db: Db, routeKey: RouteKey, concurrency: number, durationSec: number): Promise<LoadResult> {
+  const users = db.collection('usuarios')
+  const user = await users.findOne({ email: 'demo@estoque.local' })
+  const once = async () => {
+    await users.findOne({ _id: user!._id, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } })
+    if (routeKey === 'hierarquia') return void (await findHierarchyItems(db, false))
+    if (routeKey === 'movimentacoes') {
+      const { docs } = await findMovementPage(db, {}, 20n, 20n)
+      return void (await movementsJson(db, docs))
+    }
+    const today = startOfUtcDay(new Date())
+    const tomorrow = new Date(today.getTime() + DAY_MS)
+    await Promise.all([
+      findActiveItems(db),
+      countMovementsBetween(db, today, tomorrow),
+      findLatestMovements(db, 10).then((movs) => movementsJson(db, movs)),
+      findWeekMovements(db, new Date(today.getTime() - 6 * DAY_MS), tomorrow),
+    ])
+  }
+  const latencies: number[] = []
+  const end = performance.now() + durationSec * 1000
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now()
+        await once()
+        latencies.push(performance.now() - t)
+      }
+    }),
+  )
+  const elapsed = (performance.now() - started) / 1000
+  latencies.sort((a, b) => a - b)
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
+  return { rps: latencies.length / elapsed, p50Ms: at(50), p99Ms: at(99), errors: 0, requests: latencies.length }
+}
+
+export { freePort, SECRET_KEY }
+export type { LocalMongo }

@@ -1,0 +1,59 @@
+// The load generator: wrk (C, one thread: it leaves the most CPU to the contenders on a small machine) when
+// installed, else autocannon (npm). Same connections, duration, headers and URL for every contender.
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { promisify } from 'node:util'
+
+export type LoadResult = { rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number }
+export type LoadOptions = { url: string; connections: number; durationSec: number; headers: Record<string, string> }
+
+const WRK = '/usr/bin/wrk'
+
+export function loadGeneratorName(): 'wrk' | 'autocannon' {
+  return process.env.BENCH_LOADGEN === 'autocannon' || !existsSync(WRK) ? 'autocannon' : 'wrk'
+}
+
+export async function drive(options: LoadOptions): Promise<LoadResult> {
+  return loadGeneratorName() === 'wrk' ? runWrk(options) : runAutocannon(options)
+}
+
+async function runWrk({ url, connections, durationSec, headers }: LoadOptions): Promise<LoadResult> {
+  const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--latency', '--timeout', '30s']
+  for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`)
+  args.push(url)
+  const { stdout } = await promisify(execFile)(WRK, args, { maxBuffer: 1 << 20 })
+  return parseWrk(stdout)
+}
+
+export function parseWrk(out: string): LoadResult {
+  const duration = (text: string | undefined): number => {
+    const match = /([\d.]+)(us|ms|s|m)/.exec(text ?? '')
+    if (!match) return NaN
+    const value = Number(match[1])
+    return match[2] === 'us' ? value / 1000 : match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000
+  }
+  const pct = (p: string) => duration(new RegExp(`^\\s*${p}%\\s+(\\S+)`, 'm').exec(out)?.[1])
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0)
+  const socketErrors = socket ? Number(socket[1]) + Number(socket[3]) + Number(socket[4]) : 0
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50Ms: pct('50'),
+    p99Ms: pct('99'),
+    // wrk counts a closed keep-alive connection as a read error; those are not failed requests. Timeouts are.
+    errors: non2xx + socketErrors,
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
+  }
+}
+
+async function runAutocannon({ url, connections, durationSec, headers }: LoadOptions): Promise<LoadResult> {
+  const { default: autocannon } = await import('autocannon')
+  const result = await autocannon({ url, connections, duration: durationSec, headers, timeout: 30 })
+  return {
+    rps: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    requests: result.requests.total,
+  }
+}

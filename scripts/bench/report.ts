@@ -1,0 +1,146 @@
+// Markdown tables (every figure also as a ratio to the section's reference in the same run), the targets
+// table, and an SVG bar chart.
+import type { BenchResult, Row } from './harness.js'
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
+const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–')
+const mb = (bytes?: number) => (bytes ? (bytes / 2 ** 20).toFixed(0) : '–')
+const ratio = (a: number, b: number, digits = 2) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(digits)}×` : '–')
+
+/** The row this one is compared to: legacy in the same section/variant/route/connections/rtt. */
+function referenceOf(row: Row, rows: Row[]): Row | undefined {
+  const refKind = row.section === 'proxy' || row.section === 'upstream' ? 'direct' : row.section === 'features' ? 'gateway' : 'legacy'
+  return rows.find(
+    (r) =>
+      r.section === row.section &&
+      r.kind === refKind &&
+      r.route === row.route &&
+      r.connections === row.connections &&
+      r.rttMs === row.rttMs &&
+      (row.section === 'features' ? r.variant === 'baseline (all off)' : r.variant === row.variant),
+  )
+}
+
+function table(rows: Row[], all: Row[], refName: string): string {
+  const head = `| contender | procs | route | conns | RTT | req/s | ×${refName} | p50 ms | ×${refName} | p99 ms | ×${refName} | errors | peak RSS MB | ×${refName} |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`
+  const lines = rows.map((row) => {
+    const ref = referenceOf(row, all)
+    const r = row.result
+    return `| ${row.contender}${row.variant && row.section === 'features' ? ` — ${row.variant}` : ''} | ${row.processes} | ${row.route} | ${row.connections} | ${row.rttMs} ms | ${fmt(r.rps)} | ${ref ? ratio(r.rps, ref.result.rps) : '–'} | ${ms(r.p50Ms)} | ${ref ? ratio(r.p50Ms, ref.result.p50Ms) : '–'} | ${ms(r.p99Ms)} | ${ref ? ratio(r.p99Ms, ref.result.p99Ms) : '–'} | ${r.errors} | ${mb(row.peakRssBytes)} | ${ref ? ratio(row.peakRssBytes ?? NaN, ref.peakRssBytes ?? NaN) : '–'} |`
+  })
+  return [head, ...lines].join('\n')
+}
+
+export type Target = { target: string; measured: string; met: boolean }
+
+export function evaluateTargets(result: BenchResult): Target[] {
+  const { rows } = result
+  const targets: Target[] = []
+  const max = Math.max(...result.options.connections)
+  const find = (section: string, kind: string, route: string, c: number, rtt: number, variant?: string) =>
+    rows.find((r) => r.section === section && r.kind === kind && r.route === route && r.connections === c && r.rttMs === rtt && (variant === undefined || r.variant === variant))
+  for (const row of rows.filter((r) => r.section === 'app' && (r.kind === 'gateway' || r.kind === 'gateway-cached') && r.connections === max)) {
+    const legacy = find('app', 'legacy', row.route, max, row.rttMs, row.variant)
+    const fastapi = find('app', 'fastapi', row.route, max, row.rttMs, row.variant)
+    const bare = find('app', 'bare-node', row.route, max, row.rttMs, row.variant)
+    const where = `${row.kind === 'gateway-cached' ? '**with cache** (CACHE_TTL_MS=2000) ' : ''}${row.route}, ${row.variant}, ${max} conns, RTT ${row.rttMs} ms`
+    if (legacy) {
+      targets.push({ target: `≥ 8× legacy req/s — ${where}`, measured: ratio(row.result.rps, legacy.result.rps, 1), met: row.result.rps >= 8 * legacy.result.rps })
+      targets.push({ target: `p99 ≤ legacy p99 / 8 — ${where}`, measured: `${ms(row.result.p99Ms)} vs ${ms(legacy.result.p99Ms)} ms (${ratio(legacy.result.p99Ms, row.result.p99Ms, 1)} lower)`, met: row.result.p99Ms * 8 <= legacy.result.p99Ms })
+    }
+    if (fastapi) targets.push({ target: `≥ 3× FastAPI req/s — ${where}`, measured: ratio(row.result.rps, fastapi.result.rps, 1), met: row.result.rps >= 3 * fastapi.result.rps })
+    if (bare) targets.push({ target: `≥ 0.85× bare node:http req/s — ${where}`, measured: ratio(row.result.rps, bare.result.rps), met: row.result.rps >= 0.85 * bare.result.rps })
+  }
+  for (const row of rows.filter((r) => r.section === 'proxy' && r.kind === 'gateway')) {
+    const direct = find('proxy', 'direct', row.route, row.connections, row.rttMs)
+    if (!direct) continue
+    targets.push({ target: `proxy path ≥ 0.9× direct req/s — ${row.connections} conns`, measured: ratio(row.result.rps, direct.result.rps), met: row.result.rps >= 0.9 * direct.result.rps })
+    const added = row.result.p50Ms - direct.result.p50Ms
+    targets.push({ target: `proxy path adds ≤ 1 ms p50 — ${row.connections} conns`, measured: `${added.toFixed(2)} ms`, met: added <= 1 })
+  }
+  const fastDirect = find('upstream', 'direct', 'trivial /x', 1, 0)
+  const fastGateway = find('upstream', 'gateway', 'trivial /x', 1, 0)
+  if (fastDirect && fastGateway) {
+    const added = fastGateway.result.p50Ms - fastDirect.result.p50Ms
+    targets.push({ target: 'trivial upstream: gateway adds ≤ 0.2 ms p50 at 1 conn', measured: `${added.toFixed(3)} ms`, met: added <= 0.2 })
+  }
+  for (const row of rows.filter((r) => r.section === 'upstream' && r.kind === 'gateway')) {
+    const nginx = find('upstream', 'nginx', row.route, row.connections, row.rttMs)
+    if (nginx) targets.push({ target: `trivial upstream: gateway ≥ 0.25× nginx req/s — ${row.connections} conns`, measured: ratio(row.result.rps, nginx.result.rps), met: row.result.rps >= 0.25 * nginx.result.rps })
+  }
+  const gatewayRss = Math.max(0, ...rows.filter((r) => r.kind === 'gateway' && r.processes === 1).map((r) => r.peakRssBytes ?? 0))
+  if (gatewayRss > 0) targets.push({ target: 'gateway peak RSS ≤ 200 MB (1 process)', measured: `${mb(gatewayRss)} MB`, met: gatewayRss <= 200 * 2 ** 20 })
+  return targets
+}
+
+const SECTIONS: Array<[string, string, string]> = [
+  ['app', 'App-layer comparison, equal process counts (app tier)', 'legacy'],
+  ['rec', "Each contender's recommended production setting (app tier)", 'legacy'],
+  ['full', 'Required data set: 2,000 items / 200,000 movements — database-bound on the local server', 'legacy'],
+  ['features', 'Speed features on/off (gateway, 1 process, app tier; ratios to the all-off baseline)', 'baseline'],
+  ['proxy', 'Proxy path: legacy-only route direct, through the gateway, through nginx', 'direct'],
+  ['upstream', 'Proxy path against a trivial fast upstream (nginx `return 200`)', 'direct'],
+]
+
+export function renderMarkdown(result: BenchResult, chartFile: string): string {
+  const { meta, options } = result
+  const parts: string[] = []
+  parts.push(
+    `Run ${meta.date}: Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, ${meta.memGb} GB; load generator \`${meta.loadgen}\` (1 thread); ${options.durationSec} s per measurement after a ${options.warmupSec} s warm-up; \`uptime\` load before ${meta.loadBefore}, after ${meta.loadAfter}. Tiers: app = ${options.appTier.items} items / ${options.appTier.movements} movements, full = ${options.fullTier.items} / ${options.fullTier.movements}. Peak RSS = sum of VmHWM over the contender's processes.`,
+  )
+  parts.push(`![req/s at ${Math.max(...options.connections)} connections](${chartFile})`)
+  if (result.ceilings.length > 0) {
+    parts.push('### Database ceiling: each route\'s queries driven directly (no HTTP), local server\n')
+    parts.push('| tier | route | concurrency | query sets/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|')
+    parts.push(result.ceilings.map((r) => `| ${r.tier} | ${r.route} | ${r.connections} | ${fmt(r.result.rps)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} |`).join('\n'))
+  }
+  for (const [section, title, refName] of SECTIONS) {
+    const rows = result.rows.filter((r) => r.section === section)
+    if (rows.length === 0) continue
+    parts.push(`### ${title}\n`)
+    parts.push(table(rows, result.rows, refName))
+  }
+  const targets = evaluateTargets(result)
+  if (targets.length > 0) {
+    parts.push('### Targets (computed from this run)\n')
+    parts.push('| target | measured | met |\n|---|---|---|')
+    parts.push(targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`).join('\n'))
+  }
+  return parts.join('\n\n')
+}
+
+/** Grouped bars: req/s per route at the most connections, one bar per contender (app section, RTT 0 and 2). */
+export function renderSvg(result: BenchResult): string {
+  const max = Math.max(...result.options.connections)
+  const rows = result.rows.filter((r) => (r.section === 'app' || r.section === 'rec') && r.connections === max)
+  const groups = [...new Set(rows.map((r) => `${r.route} · ${r.variant} · RTT ${r.rttMs}`))]
+  const kinds = ['legacy', 'fastapi', 'gateway', 'bare-node', 'gateway-cached']
+  const colors: Record<string, string> = { legacy: '#b04a3a', fastapi: '#d9a441', gateway: '#2f6fb0', 'bare-node': '#7a7a7a', 'gateway-cached': '#5fa8e8' }
+  const top = Math.max(1, ...rows.map((r) => r.result.rps))
+  const width = 980
+  const rowH = 16
+  const groupH = kinds.length * rowH + 14
+  const left = 250
+  const height = 60 + groups.length * groupH
+  const scale = (v: number) => (Math.log10(Math.max(1, v)) / Math.log10(Math.max(10, top))) * (width - left - 90)
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="18" font-size="14" font-weight="bold">req/s at ${max} connections (log scale), ${result.meta.date}</text>`,
+  ]
+  kinds.forEach((k, i) => out.push(`<rect x="${10 + i * 130}" y="28" width="10" height="10" fill="${colors[k]}"/><text x="${24 + i * 130}" y="37">${k}</text>`))
+  groups.forEach((g, gi) => {
+    const y0 = 50 + gi * groupH
+    out.push(`<text x="${left - 8}" y="${y0 + groupH / 2}" text-anchor="end">${g.replace(/&/g, '&amp;')}</text>`)
+    kinds.forEach((k, ki) => {
+      const row = rows.find((r) => `${r.route} · ${r.variant} · RTT ${r.rttMs}` === g && r.kind === k)
+      if (!row) return
+      const w = scale(row.result.rps)
+      const y = y0 + ki * rowH
+      out.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 3}" fill="${colors[k]}"/>`)
+      out.push(`<text x="${left + w + 4}" y="${y + rowH - 5}">${fmt(row.result.rps)}</text>`)
+    })
+  })
+  out.push('</svg>')
+  return out.join('\n')
+}

@@ -1,0 +1,46 @@
+// Smoke run of `npm run bench` (scripts/bench): tiny data, 2 s runs, one connection count. Proves the harness
+// starts every contender (legacy, FastAPI plan, gateway, bare node:http, nginx, the delay relay) and reports
+// numbers; no timing assertions.
+import { mkdtempSync, readFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { defaultOptions, runBench } from '../../scripts/bench/harness.js'
+import { writeReport } from '../../scripts/bench/index.js'
+
+describe('bench harness (smoke)', () => {
+  it('runs every contender end to end and writes a table and a chart', { timeout: 300_000 }, async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'))
+    const options = {
+      ...defaultOptions({}),
+      durationSec: 2,
+      warmupSec: 0,
+      dbWarmupSec: 0.3,
+      connections: [1],
+      processes: [1],
+      rtts: [2],
+      scenarios: ['ceiling', 'app', 'proxy', 'upstream'] as const,
+      appTier: { name: 'app', items: 20, movements: 100 },
+      fullTier: { name: 'full', items: 20, movements: 200 },
+      logDir: path.join(dir, 'logs'),
+      log: () => {},
+    }
+    const result = await runBench({ ...options, scenarios: [...options.scenarios] })
+    const kinds = new Set(result.rows.map((row) => row.kind))
+    expect([...kinds].sort()).toEqual(['bare-node', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'legacy', 'nginx'])
+    for (const row of result.rows) {
+      expect(row.result.rps, `${row.contender} ${row.route}`).toBeGreaterThan(0)
+      expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
+      expect(row.peakRssBytes).toBeGreaterThan(0)
+    }
+    expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * 3)
+    expect(result.ceilings.every((row) => row.result.rps > 0)).toBe(true)
+
+    const md = path.join(dir, 'benchmarks.md')
+    writeReport(result, md)
+    const text = readFileSync(md, 'utf8')
+    expect(text).toContain('| contender | procs | route |')
+    expect(text).toMatch(/\| legacy-1 \| 1 \| dashboard \| 1 \| 2 ms \| [\d,]+ \| 1\.00× \|/)
+    expect(readFileSync(path.join(dir, 'benchmarks.svg'), 'utf8')).toMatch(/^<svg/)
+  })
+})

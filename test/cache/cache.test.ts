@@ -1,0 +1,164 @@
+// The dashboard / hierarchy response cache (CACHE_TTL_MS): a movement POST invalidates both so the next GET
+// shows the new stock; TTL expiry; two gateway instances sharing Redis invalidate together; node:cluster
+// workers sharing the in-memory cache invalidate together (IPC).
+import http from 'node:http'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { ObjectId } from 'mongodb'
+import { seed } from '../../scripts/seed/index.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../support/gateway.js'
+import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
+import { login } from '../support/login.js'
+import { connectTestDb } from '../support/mongo.js'
+import { readJson } from '../support/http.js'
+import { startRedis } from '../support/redis.js'
+
+let testDb: Awaited<ReturnType<typeof connectTestDb>>
+let legacy: LegacyApp
+let redis: Awaited<ReturnType<typeof startRedis>>
+let cookie: string
+let item: { _id: ObjectId; codigo: string; quantidade: number }
+const gateways: GatewayProcess[] = []
+
+beforeAll(async () => {
+  testDb = await connectTestDb('cache')
+  await seed(testDb.db, { items: 30, movements: 100 })
+  ;[legacy, redis] = await Promise.all([
+    startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY }),
+    startRedis(),
+  ])
+  cookie = await login(legacy.url)
+  item = (await testDb.db.collection('itens').findOne({ ativo: true }, { sort: { codigo: 1 } })) as unknown as typeof item
+})
+
+afterAll(async () => {
+  await Promise.all(gateways.map((g) => g.stop()))
+  await legacy?.stop()
+  await redis?.stop()
+  await testDb?.drop()
+})
+
+async function gateway(env: Record<string, string>): Promise<GatewayProcess> {
+  const started = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env })
+  gateways.push(started)
+  return started
+}
+
+const get = async (base: string, path: string) => {
+  const response = await fetch(`${base}${path}`, { headers: { cookie } })
+  expect(response.status).toBe(200)
+  return readJson(response)
+}
+const dashboardTotal = async (base: string): Promise<number> => (await get(base, '/api/dashboard')).quantidade_total
+const stockInTree = async (base: string): Promise<number> => {
+  const tree = await get(base, '/api/estoque/hierarquia')
+  for (const cat of tree.categorias) for (const sub of cat.subcategorias) for (const it of sub.itens) if (it.codigo === item.codigo) return it.quantidade
+  throw new Error(`item ${item.codigo} not in the tree`)
+}
+const postEntrada = async (base: string, quantidade: number) => {
+  const response = await fetch(`${base}/api/movimentacoes`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ item_id: item._id.toHexString(), tipo: 'entrada', quantidade }),
+  })
+  expect(response.status).toBe(201)
+  return readJson(response)
+}
+/** A write the gateway never sees (another app, a script): only the TTL bounds it. */
+const bumpBehindTheGatewaysBack = async (delta: number) => {
+  await testDb.db.collection('itens').updateOne({ _id: item._id }, { $inc: { quantidade: delta } })
+}
+const currentStock = async (): Promise<number> => ((await testDb.db.collection('itens').findOne({ _id: item._id })) as unknown as typeof item).quantidade
+
+describe('response cache in memory', () => {
+  it('serves cached bodies until a movement POST invalidates dashboard and hierarchy together', async () => {
+    const gw = await gateway({ CACHE_TTL_MS: '60000' })
+    const total0 = await dashboardTotal(gw.url)
+    const stock0 = await stockInTree(gw.url)
+    await bumpBehindTheGatewaysBack(1000)
+    // Cached: the write that bypassed the gateway is not visible yet.
+    expect(await dashboardTotal(gw.url)).toBe(total0)
+    expect(await stockInTree(gw.url)).toBe(stock0)
+
+    const created = await postEntrada(gw.url, 7)
+    expect(created.item.quantidade).toBe(stock0 + 1000 + 7)
+    expect(await stockInTree(gw.url)).toBe(stock0 + 1007)
+    expect(await dashboardTotal(gw.url)).toBeCloseTo(total0 + 1007, 6)
+  })
+
+  it('expires entries after CACHE_TTL_MS', async () => {
+    const gw = await gateway({ CACHE_TTL_MS: '400' })
+    const stock0 = await stockInTree(gw.url)
+    await bumpBehindTheGatewaysBack(3)
+    expect(await stockInTree(gw.url)).toBe(stock0)
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(await stockInTree(gw.url)).toBe(stock0 + 3)
+  })
+
+  it('node:cluster workers (WEB_CONCURRENCY=2) invalidate each other', async () => {
+    const gw = await gateway({ CACHE_TTL_MS: '60000', WEB_CONCURRENCY: '2' })
+    // One request per new connection: the cluster spreads them over both workers, each fills its own cache.
+    const freshGet = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.get(`${gw.url}/api/estoque/hierarquia`, { headers: { cookie }, agent: false }, (res) => {
+          let body = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk: string) => (body += chunk))
+          res.on('end', () => {
+            const tree = JSON.parse(body)
+            for (const cat of tree.categorias) for (const sub of cat.subcategorias) for (const it of sub.itens) if (it.codigo === item.codigo) return resolve(it.quantidade)
+            reject(new Error('item not found'))
+          })
+        })
+        req.on('error', reject)
+      })
+    const before = await currentStock()
+    for (let i = 0; i < 6; i++) expect(await freshGet()).toBe(before)
+    await bumpBehindTheGatewaysBack(11)
+    await postEntrada(gw.url, 1)
+    await new Promise((resolve) => setTimeout(resolve, 100)) // the IPC relay between workers
+    for (let i = 0; i < 6; i++) expect(await freshGet()).toBe(before + 12)
+    expect(gw.output().match(/"msg":"gateway listening"/g)).toHaveLength(2)
+  })
+})
+
+describe('response cache in Redis (REDIS_URL)', () => {
+  it('two gateway instances share entries and invalidate together', async () => {
+    const env = { CACHE_TTL_MS: '60000', REDIS_URL: redis.url }
+    const [a, b] = await Promise.all([gateway(env), gateway(env)])
+    const stock0 = await stockInTree(a.url)
+    const total0 = await dashboardTotal(a.url)
+    await bumpBehindTheGatewaysBack(500)
+    // B reads the entries A stored.
+    expect(await stockInTree(b.url)).toBe(stock0)
+    expect(await dashboardTotal(b.url)).toBe(total0)
+
+    await postEntrada(a.url, 2)
+    expect(await stockInTree(b.url)).toBe(stock0 + 502)
+    expect(await dashboardTotal(b.url)).toBeCloseTo(total0 + 502, 6)
+    expect(await stockInTree(a.url)).toBe(stock0 + 502)
+  })
+
+  it('expires Redis entries after CACHE_TTL_MS', async () => {
+    // Redis database 1: the other tests' instances store their entries with a 60 s TTL in database 0.
+    const gw = await gateway({ CACHE_TTL_MS: '400', REDIS_URL: `${redis.url}/1` })
+    const stock0 = await stockInTree(gw.url)
+    await bumpBehindTheGatewaysBack(4)
+    expect(await stockInTree(gw.url)).toBe(stock0)
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    expect(await stockInTree(gw.url)).toBe(stock0 + 4)
+  })
+
+  it('a legacy write proxied through the gateway (item update) invalidates the cache too', async () => {
+    const gw = await gateway({ CACHE_TTL_MS: '60000', REDIS_URL: redis.url })
+    const tree0 = await get(gw.url, '/api/estoque/hierarquia')
+    expect(JSON.stringify(tree0)).not.toContain('Renamed by the cache test')
+    const response = await fetch(`${gw.url}/api/estoque/itens/${item._id.toHexString()}`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ nome: 'Renamed by the cache test' }),
+    })
+    expect(response.status).toBe(200)
+    await response.body?.cancel()
+    expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).toContain('Renamed by the cache test')
+  })
+})
