@@ -1,4 +1,5 @@
 // Starting each contender of the benchmark on a free port, with its log in the bench's log directory.
+import { spawnSync } from 'node:child_process'
 import { writeFileSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -9,6 +10,18 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SECRET_KEY = 'bench-secret-key-not-for-production'
 
 export type Running = { name: string; url: string; proc: Proc }
+
+/**
+ * The Node contenders run compiled JavaScript, as in production (`npm run build` + `node dist/...`): tsx
+ * would add its loader, transform cache and esbuild service to every process's time and memory.
+ */
+export const compiledDir = path.join(root, '.cache/bench/dist')
+export function compileForBench(): void {
+  const tsc = path.join(root, 'node_modules/typescript/bin/tsc')
+  const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'scripts/bench/tsconfig.json')], { cwd: root, encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(`bench: TypeScript build failed:\n${result.stdout}${result.stderr}`)
+}
+const compiled = (file: string) => path.join(compiledDir, file)
 export type DbTarget = { uri: string; dbName: string }
 type Ctx = { logDir: string }
 
@@ -44,7 +57,7 @@ export async function startFastApi(ctx: Ctx, db: DbTarget, workers: number, venv
 /** (c) the gateway (gateway/server.ts), WEB_CONCURRENCY processes, JSON request logs to its log file. */
 export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string, processes: number, env: Record<string, string> = {}, label = `gateway-${processes}`, nodeArgs: string[] = []): Promise<Running> {
   const port = await freePort()
-  const proc = startProcess(label, process.execPath, [...nodeArgs, '--import', 'tsx', path.join(root, 'gateway/server.ts')], {
+  const proc = startProcess(label, process.execPath, [...nodeArgs, compiled('gateway/server.js')], {
     cwd: root,
     env: {
       ...baseEnv(),
@@ -69,7 +82,7 @@ export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string
 /** Framework-cost reference: bare node:http with the gateway's queries (scripts/bench/bare-node.ts). */
 export async function startBare(ctx: Ctx, db: DbTarget, processes: number, label = `bare-node-${processes}`): Promise<Running> {
   const port = await freePort()
-  const proc = startProcess(label, process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/bare-node.ts')], {
+  const proc = startProcess(label, process.execPath, [compiled('scripts/bench/bare-node.js')], {
     cwd: root,
     env: { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), MONGODB_URI: db.uri, MONGODB_DB: db.dbName, SECRET_KEY, WEB_CONCURRENCY: String(processes) },
     logDir: ctx.logDir,
@@ -124,7 +137,7 @@ http {
 /** Emulated network round trip between the apps and the database (scripts/bench/delay-relay.ts). */
 export async function startRelay(ctx: Ctx, mongoPort: number, rttMs: number): Promise<{ port: number; proc: Proc }> {
   const port = await freePort()
-  const proc = startProcess(`relay-${rttMs}ms`, process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/delay-relay.ts'), String(port), `127.0.0.1:${mongoPort}`, String(rttMs)], {
+  const proc = startProcess(`relay-${rttMs}ms`, process.execPath, [compiled('scripts/bench/delay-relay.js'), String(port), `127.0.0.1:${mongoPort}`, String(rttMs)], {
     cwd: root,
     env: baseEnv(),
     logDir: ctx.logDir,

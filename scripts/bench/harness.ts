@@ -11,7 +11,7 @@ import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMo
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 import { freePort } from '../../test/support/ports.js'
-import { SECRET_KEY, root, startBare, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
+import { SECRET_KEY, compileForBench, root, startBare, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
 import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
 import { ensureBenchVenv, ensureDebianPackages, peakRss } from './processes.js'
 
@@ -109,6 +109,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   ])
   if (missing.length > 0) log(`bench: missing Debian packages (${missing.join(', ')}); nginx rows are skipped, autocannon replaces wrk`)
   const venv = ensureBenchVenv(root)
+  compileForBench()
   const ctx = { logDir: options.logDir }
   const meta: Record<string, string | number> = {
     date: new Date().toISOString(),
@@ -243,17 +244,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const legacy = await startLegacy(ctx, db, 1)
       const session = await loginSession(legacy.url)
       const accept = { ...session.headers, 'accept-encoding': 'br, gzip' }
-      const variants: Array<{ variant: string; env: Record<string, string>; headers: Record<string, string> | 'etag' }> = [
+      const variants: Array<{ variant: string; env: Record<string, string>; headers: Record<string, string> | 'etag'; nodeArgs?: string[] }> = [
         { variant: 'baseline (all off)', env: { COMPRESSION: 'off', ETAG: 'off' }, headers: accept },
         { variant: 'compression on (br)', env: { COMPRESSION: 'on', ETAG: 'off' }, headers: accept },
         { variant: 'etag on, 200', env: { COMPRESSION: 'off', ETAG: 'on' }, headers: accept },
         { variant: 'etag on, 304 (If-None-Match)', env: { COMPRESSION: 'off', ETAG: 'on' }, headers: 'etag' },
         { variant: 'cache on (memory, 5 s TTL)', env: { COMPRESSION: 'off', ETAG: 'off', CACHE_TTL_MS: '5000' }, headers: accept },
         { variant: 'all on (defaults + cache)', env: { CACHE_TTL_MS: '5000' }, headers: accept },
+        // Two levers on this machine's tail latency and peak memory, off by default (docs/benchmarks.md).
+        { variant: 'defaults, MONGODB_MAX_POOL_SIZE=8', env: { MONGODB_MAX_POOL_SIZE: '8' }, headers: accept },
+        { variant: 'defaults, --max-old-space-size=96', env: {}, headers: accept, nodeArgs: ['--max-old-space-size=96'] },
       ]
       try {
         for (const v of variants) {
-          const gateway = await startGatewayProc(ctx, db, legacy.url, 1, v.env, `gateway-1`)
+          const gateway = await startGatewayProc(ctx, db, legacy.url, 1, v.env, `gateway-1`, v.nodeArgs)
           try {
             for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
               let headers = v.headers === 'etag' ? session.headers : v.headers

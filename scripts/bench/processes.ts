@@ -73,10 +73,7 @@ export function tail(file: string, chars = 3000): string {
   }
 }
 
-/**
- * Sum of VmHWM (peak resident set) over a process and all its descendants, in bytes. tsx's esbuild service
- * (a child of Node processes started with `--import tsx`) is left out: production runs compiled JS.
- */
+/** Sum of VmHWM (peak resident set) over a process and all its descendants, in bytes. */
 export function peakRss(rootPid: number): number {
   const children = new Map<number, number[]>()
   for (const entry of readdirSync('/proc')) {
@@ -96,7 +93,6 @@ export function peakRss(rootPid: number): number {
   while (stack.length > 0) {
     const pid = stack.pop()!
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'esbuild') continue
       const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
       if (match) total += Number(match[1]) * 1024
     } catch {
