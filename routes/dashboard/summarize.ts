@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb'
 import { DAY_MS, isoDay } from '../shared/http-date.js'
+import { stockLineJson } from '../shared/stock-line-json.js'
 
 /** Totals over active items in codigo order (float sums in the legacy order) and the below-minimum list. */
 export function summarizeItems(items: Document[]) {
@@ -8,14 +9,7 @@ export function summarizeItems(items: Document[]) {
   for (const item of items) {
     quantidadeTotal += item.quantidade
     if (item.quantidade < item.estoque_minimo) {
-      abaixo.push({
-        _id: String(item._id),
-        codigo: item.codigo,
-        nome: item.nome,
-        unidade: item.unidade ?? null,
-        quantidade: item.quantidade,
-        estoque_minimo: item.estoque_minimo,
-      })
+      abaixo.push(stockLineJson(item))
     }
   }
   return { total_itens: items.length, quantidade_total: quantidadeTotal, itens_abaixo_minimo: abaixo.length, lista_abaixo_minimo: abaixo.slice(0, 10) }

@@ -1,6 +1,7 @@
 import type { Document } from 'mongodb'
 import { compareCodePoints } from '../shared/python-unicode.js'
 import { pyTruthy } from '../shared/python-truthy.js'
+import { stockLineJson } from '../shared/stock-line-json.js'
 
 export const SEM_CATEGORIA = 'Sem categoria'
 export const SEM_SUBCATEGORIA = 'Sem subcategoria'
@@ -48,16 +49,7 @@ export function buildTree(items: Document[], onlyCategory: string | undefined) {
         const baixo = item.quantidade < item.estoque_minimo
         total += item.quantidade
         abaixo += baixo ? 1 : 0
-        return {
-          _id: String(item._id),
-          codigo: item.codigo,
-          nome: item.nome,
-          unidade: item.unidade ?? null,
-          quantidade: item.quantidade,
-          estoque_minimo: item.estoque_minimo,
-          abaixo_minimo: baixo,
-          ativo: item.ativo ?? null,
-        }
+        return { ...stockLineJson(item), abaixo_minimo: baixo, ativo: item.ativo ?? null }
       })
       return { nome: subName, total_itens: itens.length, quantidade_total: total, abaixo_minimo: abaixo, itens }
     })
