@@ -40,6 +40,7 @@ export function createApp({ config, mongo, logger, routeTable, cache }: AppDeps)
     target: config.LEGACY_URL,
     connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
     responseTimeoutMs: config.LEGACY_TIMEOUT_MS,
+    keepAlive: config.LEGACY_KEEP_ALIVE,
     logger,
   })
   const onError = errorResponses(logger)

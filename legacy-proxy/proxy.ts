@@ -19,6 +19,8 @@ export type LegacyProxyOptions = {
    * long as bytes keep moving.
    */
   responseTimeoutMs: number
+  /** Reuse upstream connections (default on). */
+  keepAlive?: boolean
   logger: Logger
 }
 
@@ -73,7 +75,7 @@ function createLegacyProxyMiddleware(options: LegacyProxyOptions): RequestHandle
   if (origin.protocol !== 'http:') throw new Error(`legacy proxy: only http:// targets are supported, got ${options.target}`)
   // Keep-alive pays off with a keep-alive capable legacy server; gunicorn's sync workers close every
   // connection themselves, which the agent handles (it just opens a new one).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 })
+  const agent = new http.Agent({ keepAlive: options.keepAlive !== false, maxSockets: 256, maxFreeSockets: 64 })
   const { logger } = options
 
   const fail = (error: Error, req: IncomingMessage, res: ServerResponse | import('node:net').Socket) => {
@@ -122,7 +124,7 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, req: IncomingMessage, r
   }
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) proxyReq.setHeader(name, value)
   // The client's Connection header (and what it names) is hop-by-hop; this connection is the agent's.
-  proxyReq.setHeader('connection', 'keep-alive')
+  proxyReq.setHeader('connection', options.keepAlive === false ? 'close' : 'keep-alive')
 
   armTimeouts(proxyReq, options)
   // The client went away before its response was complete: close the legacy request too, so a streaming

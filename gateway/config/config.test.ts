@@ -16,7 +16,8 @@ describe('loadConfig', () => {
   })
 
   it('performance settings: one process, cache off, compression and ETag on, buffered logs by default', () => {
-    expect(loadConfig(required)).toMatchObject({ WEB_CONCURRENCY: 1, CACHE_TTL_MS: 0, COMPRESSION: true, ETAG: true, LOG_FLUSH_MS: 100 })
+    expect(loadConfig(required)).toMatchObject({ WEB_CONCURRENCY: 1, CACHE_TTL_MS: 0, COMPRESSION: true, ETAG: true, LOG_FLUSH_MS: 100, LEGACY_KEEP_ALIVE: true })
+    expect(loadConfig({ ...required, LEGACY_KEEP_ALIVE: 'off' }).LEGACY_KEEP_ALIVE).toBe(false)
     expect(loadConfig(required).REDIS_URL).toBeUndefined()
     const config = loadConfig({ ...required, WEB_CONCURRENCY: '2', CACHE_TTL_MS: '5000', REDIS_URL: 'redis://127.0.0.1:6379', COMPRESSION: 'off', ETAG: '0' })
     expect(config).toMatchObject({ WEB_CONCURRENCY: 2, CACHE_TTL_MS: 5000, REDIS_URL: 'redis://127.0.0.1:6379', COMPRESSION: false, ETAG: false })

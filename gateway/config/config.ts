@@ -29,6 +29,8 @@ export const configSchema = z.object({
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(50),
   LEGACY_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
   LEGACY_TIMEOUT_MS: positiveMs.default(60000),
+  /** Reuse connections to the legacy app (off: a new connection per proxied request, for servers that mishandle reuse). */
+  LEGACY_KEEP_ALIVE: onOff.default(true),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   /** Migrated POST /login only (docs/auth.md): attempts per client address, failed attempts per e-mail, per minute. */
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(10),

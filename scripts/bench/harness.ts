@@ -2,7 +2,7 @@
 // contender (docs/benchmarks.md explains the sections). `npm run bench` runs it; test/bench runs a smoke.
 import os from 'node:os'
 import path from 'node:path'
-import { MongoClient, type Db } from 'mongodb'
+import { MongoClient, type Db, type Document, type Filter, type FindOptions } from 'mongodb'
 import { startJavaMongo, type LocalMongo } from '../local-mongo/index.js'
 import { seed } from '../seed/index.js'
 import { DAY_MS, startOfUtcDay } from '../../routes/shared/http-date.js'
@@ -191,6 +191,25 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           }
         }
       }
+      // Projections and single-batch reads on and off: the same query sets, app tier, most connections, at RTT 0
+      // and through each emulated round trip.
+      const tier = tiers.get('app')!
+      const c = Math.max(...options.connections)
+      for (const rtt of [0, ...options.rtts.filter((r) => r > 0)]) {
+        const viaRelay = rtt > 0 ? await new MongoClient((await dbFor(tier, rtt)).uri).connect() : undefined
+        const db = (viaRelay ?? client).db(`bench_${tier.name}`)
+        try {
+          for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+            for (const variant of [AS_SHIPPED, UNPROJECTED]) {
+              const result = await ceiling(variant === UNPROJECTED ? withoutProjections(db) : db, routeKey, c, options.durationSec)
+              ceilings.push({ section: 'queries', contender: 'mongo-java-server', kind: 'db', processes: '-', route: routeKey, connections: c, rttMs: rtt, tier: tier.name, variant, result })
+              log(`  queries   ${routeKey.padEnd(13)} c=${c} rtt=${rtt} ${variant} → ${result.rps.toFixed(0)} route-query-sets/s p99 ${result.p99Ms.toFixed(2)} ms`)
+            }
+          }
+        } finally {
+          await viaRelay?.close()
+        }
+      }
     }
 
     // --- app-layer comparison at equal process counts (and at each one's recommended setting) --------------
@@ -300,13 +319,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const n = Math.min(...options.processes)
       const upstream = await startNginx(ctx, 'upstream', 1, { body: '{"ok":true}\\n' })
       const gateway = await startGatewayProc(ctx, db, upstream.url, n, {}, `gateway-${n}`)
+      // The keep-alive agent on and off (a keep-alive capable upstream: gunicorn sync closes every connection).
+      const noReuse = await startGatewayProc(ctx, db, upstream.url, n, { LEGACY_KEEP_ALIVE: 'off' }, `gateway-${n}, LEGACY_KEEP_ALIVE=off`)
       const nginx = await startNginx(ctx, 'proxy-fast', n, { upstream: upstream.url })
       try {
-        for (const [target, kind] of [[upstream, 'direct'], [gateway, 'gateway'], [nginx, 'nginx']] as const) {
+        for (const [target, kind] of [[upstream, 'direct'], [gateway, 'gateway'], [noReuse, 'gateway-no-keepalive'], [nginx, 'nginx']] as const) {
           await measure(target, 'upstream', kind, kind === 'direct' ? 1 : n, 'trivial /x', '/x', tier, 0, { 'user-agent': USER_AGENT })
         }
       } finally {
-        await stopAll([upstream, gateway, nginx])
+        await stopAll([upstream, gateway, noReuse, nginx])
       }
     }
     if (options.scenarios.includes('full')) {
@@ -325,6 +346,33 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   meta.loadAfter = os.loadavg().map((l) => l.toFixed(2)).join(' ')
   log(`bench: done, load ${meta.loadAfter}`)
   return { options, rows, meta, ceilings }
+}
+
+export const AS_SHIPPED = 'as shipped'
+export const UNPROJECTED = 'no projections, default batches'
+
+/**
+ * The same database with `projection` and `batchSize` dropped from every find/findOne: the route's own query
+ * code then reads whole documents in the driver's default batches, which is what those two options save.
+ */
+function withoutProjections(db: Db): Db {
+  const strip = (options?: FindOptions): FindOptions => ({ ...options, projection: undefined, batchSize: undefined })
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'collection') return Reflect.get(target, prop, receiver)
+      return (name: string) => {
+        const collection = target.collection(name)
+        return new Proxy(collection, {
+          get(coll, key) {
+            if (key === 'find') return (filter: Filter<Document>, options?: FindOptions) => coll.find(filter, strip(options))
+            if (key === 'findOne') return (filter: Filter<Document>, options?: FindOptions) => coll.findOne(filter, strip(options))
+            const value = Reflect.get(coll, key)
+            return typeof value === 'function' ? value.bind(coll) : value
+          },
+        })
+      }
+    },
+  })
 }
 
 /** The queries one request of `routeKey` runs (session lookup included), driven directly in a tight loop. */

@@ -1,6 +1,6 @@
 // Markdown tables (every figure also as a ratio to the section's reference in the same run), the targets
 // table, and an SVG bar chart.
-import type { BenchResult, Row } from './harness.js'
+import { AS_SHIPPED, type BenchResult, type Row } from './harness.js'
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–')
@@ -92,7 +92,20 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   if (result.ceilings.length > 0) {
     parts.push('### Database ceiling: each route\'s queries driven directly (no HTTP), local server\n')
     parts.push('| tier | route | concurrency | query sets/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|')
-    parts.push(result.ceilings.map((r) => `| ${r.tier} | ${r.route} | ${r.connections} | ${fmt(r.result.rps)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} |`).join('\n'))
+    parts.push(result.ceilings.filter((r) => r.section === 'ceiling').map((r) => `| ${r.tier} | ${r.route} | ${r.connections} | ${fmt(r.result.rps)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} |`).join('\n'))
+  }
+  const queries = result.ceilings.filter((r) => r.section === 'queries')
+  if (queries.length > 0) {
+    parts.push('### Projections and single-batch reads on/off: the same query sets driven directly (app tier)\n')
+    parts.push('| route | queries | concurrency | RTT | query sets/s | ×as shipped | p50 ms | p99 ms | ×as shipped |\n|---|---|---|---|---|---|---|---|---|')
+    parts.push(
+      queries
+        .map((r) => {
+          const ref = queries.find((q) => q.variant === AS_SHIPPED && q.route === r.route && q.rttMs === r.rttMs)
+          return `| ${r.route} | ${r.variant} | ${r.connections} | ${r.rttMs} ms | ${fmt(r.result.rps)} | ${ref ? ratio(r.result.rps, ref.result.rps) : '–'} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${ref ? ratio(r.result.p99Ms, ref.result.p99Ms) : '–'} |`
+        })
+        .join('\n'),
+    )
   }
   for (const [section, title, refName] of SECTIONS) {
     const rows = result.rows.filter((r) => r.section === section)

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { defaultOptions, runBench } from '../../scripts/bench/harness.js'
+import { AS_SHIPPED, UNPROJECTED, defaultOptions, runBench } from '../../scripts/bench/harness.js'
 import { writeReport } from '../../scripts/bench/index.js'
 
 describe('bench harness (smoke)', () => {
@@ -27,7 +27,7 @@ describe('bench harness (smoke)', () => {
     }
     const result = await runBench({ ...options, scenarios: [...options.scenarios] })
     const kinds = new Set(result.rows.map((row) => row.kind))
-    expect([...kinds].sort()).toEqual(['bare-node', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'legacy', 'nginx'])
+    expect([...kinds].sort()).toEqual(['bare-node', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'gateway-no-keepalive', 'legacy', 'nginx'])
     for (const row of result.rows) {
       expect(row.result.rps, `${row.contender} ${row.route}`).toBeGreaterThan(0)
       expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
@@ -35,11 +35,17 @@ describe('bench harness (smoke)', () => {
     }
     expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * 3)
     expect(result.ceilings.every((row) => row.result.rps > 0)).toBe(true)
+    // Projections on and off, directly and through the emulated round trip, for every route.
+    const queries = result.ceilings.filter((row) => row.section === 'queries')
+    expect(queries.map((row) => `${row.route} ${row.rttMs} ${row.variant}`).sort()).toEqual(
+      ['dashboard', 'hierarquia', 'movimentacoes'].flatMap((route) => [0, 2].flatMap((rtt) => [AS_SHIPPED, UNPROJECTED].map((variant) => `${route} ${rtt} ${variant}`))).sort(),
+    )
 
     const md = path.join(dir, 'benchmarks.md')
     writeReport(result, md)
     const text = readFileSync(md, 'utf8')
     expect(text).toContain('| contender | procs | route |')
+    expect(text).toContain(`| hierarquia | ${UNPROJECTED} | 1 | 2 ms |`)
     expect(text).toMatch(/\| legacy-1 \| 1 \| dashboard \| 1 \| 2 ms \| [\d,]+ \| 1\.00× \|/)
     expect(readFileSync(path.join(dir, 'benchmarks.svg'), 'utf8')).toMatch(/^<svg/)
   })
