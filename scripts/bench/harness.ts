@@ -162,7 +162,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers })
       for (const c of connections) {
         const durationSec = full ? Math.max(options.durationSec, 10) : options.durationSec
-        const result = await drive({ url: `${target.url}${path}`, connections: c, durationSec, headers })
+        let result = await drive({ url: `${target.url}${path}`, connections: c, durationSec, headers })
+        // A run too short for even one response to complete (a slow route on a busy machine) measured
+        // nothing: it is repeated once, three times longer.
+        if (result.requests === 0) {
+          log(`  ${target.name} ${path} c=${c}: no request completed in ${durationSec} s; measuring again for ${3 * durationSec} s`)
+          result = await drive({ url: `${target.url}${path}`, connections: c, durationSec: 3 * durationSec, headers })
+        }
         const row: Row = { section, contender: target.name, kind, processes, route: routeKey, connections: c, rttMs: rtt, tier: tier.name, variant, result, peakRssBytes: peakRss(target.proc.pid) }
         rows.push(row)
         log(`  ${section.padEnd(9)} ${target.name.padEnd(22)} ${routeKey.padEnd(13)} c=${String(c).padEnd(3)} rtt=${rtt} ${variant ?? ''} → ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms err ${result.errors}`)
