@@ -15,7 +15,7 @@ export type Running = { name: string; url: string; proc: Proc }
  * The Node contenders run compiled JavaScript, as in production (`npm run build` + `node dist/...`): tsx
  * would add its loader, transform cache and esbuild service to every process's time and memory.
  */
-export const compiledDir = path.join(root, '.cache/bench/dist')
+const compiledDir = path.join(root, '.cache/bench/dist')
 export function compileForBench(): void {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc')
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'scripts/bench/tsconfig.json')], { cwd: root, encoding: 'utf8' })
