@@ -1,6 +1,7 @@
 /**
  * Installs what the demo and the tests need, idempotently, on a fresh machine: the Python venv of the
- * reference legacy app, the local MongoDB-wire server and Chromium for the browser tests (test/browser).
+ * reference legacy app and the local MongoDB-wire server; for the tests also Debian's Chromium, redis-server,
+ * nginx and wrk, and the benchmark's FastAPI venv.
  * Cheap when everything is already in place.
  */
 import { spawnSync } from 'node:child_process'
@@ -9,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureLocalMongoJar } from './local-mongo/build.js'
+import { ensureBenchVenv } from './bench/processes.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const venv = path.join(root, '.venv')
@@ -43,55 +45,76 @@ function runQuiet(command: string, args: string[]): { ok: boolean; output: strin
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` }
 }
 
+type DebianPackage = { pkg: string; binary: string }
+
 /**
- * Installs Debian's `chromium` with apt-get when the browser is missing (CI: root on a fresh Debian machine).
- * `apt-get update` runs only when needed: when apt knows no `chromium` candidate yet (empty package lists on
- * a fresh image), or when the install fails with stale lists. Silent when the browser is already there and
- * on success; apt's output is printed only if the install fails.
+ * What `npm test` needs from Debian: Chromium for the browser tests, redis-server for the cache tests, nginx
+ * and wrk for the benchmark's smoke run. Installed here, before the tests start, in one apt-get call: tests
+ * running in parallel would otherwise contend for apt's lock on a fresh machine.
  */
-export function ensureChromium(): void {
-  if (existsSync(chromiumPath)) return
-  if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${chromiumPath} does not exist`)
+function testPackages(): DebianPackage[] {
+  const packages = [
+    { pkg: 'redis-server', binary: '/usr/bin/redis-server' },
+    { pkg: 'nginx-light', binary: '/usr/sbin/nginx' },
+    { pkg: 'wrk', binary: '/usr/bin/wrk' },
+  ]
+  if (process.env.CHROMIUM_PATH) {
+    if (!existsSync(chromiumPath)) throw new Error(`CHROMIUM_PATH=${chromiumPath} does not exist`)
+    return packages
+  }
+  return [{ pkg: 'chromium', binary: chromiumPath }, ...packages]
+}
+
+/**
+ * Installs the missing ones with apt-get (CI: root on a fresh Debian machine). `apt-get update` runs only when
+ * needed: when apt knows no candidate for one of them yet (empty package lists on a fresh image), or when the
+ * install fails with stale lists. Silent when everything is there and on success; apt's output is printed
+ * only if the install fails.
+ */
+export function ensureDebianPackages(packages: DebianPackage[]): void {
+  const missing = packages.filter((p) => !existsSync(p.binary))
+  if (missing.length === 0) return
+  const names = missing.map((p) => p.pkg)
   if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
-    throw new Error(`${chromiumPath} not found and apt-get is unavailable: install Chromium and set CHROMIUM_PATH`)
+    throw new Error(`${names.join(', ')} not installed and apt-get is unavailable (a browser elsewhere: set CHROMIUM_PATH)`)
   }
-  if (process.getuid?.() !== 0) {
-    throw new Error(`${chromiumPath} not found: run \`apt-get install -y chromium\` as root (or set CHROMIUM_PATH)`)
-  }
-  console.log('setup: installing chromium (apt-get) for the browser tests')
-  const hasCandidate = () => /Candidate: (?!\(none\))/.test(runQuiet('apt-cache', ['policy', 'chromium']).output)
+  if (process.getuid?.() !== 0) throw new Error(`not installed: run \`apt-get install -y ${names.join(' ')}\` as root`)
+  console.log(`setup: installing ${names.join(', ')} (apt-get) for the tests`)
+  const hasCandidates = () => names.every((name) => /Candidate: (?!\(none\))/.test(runQuiet('apt-cache', ['policy', name]).output))
   const log: string[] = []
-  const update = () => {
-    const result = runQuiet('apt-get', ['update'])
+  const apt = (args: string[]) => {
+    // Waits for a lock held by another apt (unattended upgrades on a fresh machine) instead of failing.
+    const result = runQuiet('apt-get', ['-o', 'DPkg::Lock::Timeout=300', ...args])
     log.push(result.output)
     return result.ok
   }
-  const install = () => {
-    const result = runQuiet('apt-get', ['install', '-y', 'chromium'])
-    log.push(result.output)
-    return result.ok
-  }
+  const update = () => apt(['update'])
+  const install = () => apt(['install', '-y', ...names])
   let updated = false
-  if (!hasCandidate()) {
+  if (!hasCandidates()) {
     updated = true
     if (!update()) throw new Error(`apt-get update failed:\n${log.join('\n')}`)
   }
   if (!install()) {
-    if (updated || !update() || !install()) throw new Error(`apt-get install chromium failed:\n${log.join('\n')}`)
+    if (updated || !update() || !install()) throw new Error(`apt-get install ${names.join(' ')} failed:\n${log.join('\n')}`)
   }
-  if (!existsSync(chromiumPath)) throw new Error(`apt-get installed chromium but ${chromiumPath} is missing:\n${log.join('\n')}`)
+  const stillMissing = missing.filter((p) => !existsSync(p.binary))
+  if (stillMissing.length > 0) throw new Error(`apt-get ran but ${stillMissing.map((p) => p.binary).join(', ')} is missing:\n${log.join('\n')}`)
 }
 
-/** `chromium`: also the browser for test/browser (the test CLI entry below; the demo does not need it). */
-export async function setup(options: { chromium?: boolean } = {}): Promise<void> {
+/** `tests`: also what only the tests need (Debian packages, the bench's FastAPI venv); the demo does not. */
+export async function setup(options: { tests?: boolean } = {}): Promise<void> {
   ensurePythonVenv()
-  if (options.chromium) ensureChromium()
+  if (options.tests) {
+    ensureDebianPackages(testPackages())
+    ensureBenchVenv(root)
+  }
   // Cheap when the jar is up to date; needed unless a MongoDB is given (a `mongod` on PATH is rare here).
   if (!process.env.MONGODB_URI) await ensureLocalMongoJar()
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  setup({ chromium: true }).catch((error: unknown) => {
+  setup({ tests: true }).catch((error: unknown) => {
     console.error(`setup failed: ${error instanceof Error ? error.message : String(error)}`)
     process.exit(1)
   })
