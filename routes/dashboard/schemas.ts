@@ -1,16 +1,7 @@
 import { z } from '@hono/zod-openapi'
-import { MovementSchema } from '../shared/openapi.js'
+import { MovementSchema, stockLineFields } from '../shared/openapi.js'
 
-const BelowMinimum = z
-  .object({
-    _id: z.string(),
-    codigo: z.string(),
-    nome: z.string(),
-    unidade: z.string().nullable(),
-    quantidade: z.number(),
-    estoque_minimo: z.number(),
-  })
-  .openapi('ItemAbaixoMinimo')
+const BelowMinimum = z.object(stockLineFields).openapi('ItemAbaixoMinimo')
 
 const Day = z
   .object({ data: z.string().openapi({ example: '2026-11-17' }), entradas: z.number(), saidas: z.number() })

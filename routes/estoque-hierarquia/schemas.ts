@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { queryParam } from '../shared/openapi.js'
+import { queryParam, stockLineFields } from '../shared/openapi.js'
 
 export const HierarchyQuery = z.object({
   incluir_inativos: queryParam('`true`/`1`/`sim` include inactive items; `false`/`0`/`nao` (default) exclude them; case-insensitive', 'false'),
@@ -14,12 +14,7 @@ const Totals = {
 
 const HierarchyItem = z
   .object({
-    _id: z.string(),
-    codigo: z.string(),
-    nome: z.string(),
-    unidade: z.string().nullable(),
-    quantidade: z.number(),
-    estoque_minimo: z.number(),
+    ...stockLineFields,
     abaixo_minimo: z.boolean(),
     ativo: z.boolean().nullable(),
   })

@@ -37,6 +37,16 @@ export function routeGroup(): OpenAPIHono<GatewayEnv> {
   return new OpenAPIHono<GatewayEnv>({ defaultHook: legacyValidationHook })
 }
 
+/** The fields of stockLineJson() (routes/shared/stock-line-json.ts), in its key order. */
+export const stockLineFields = {
+  _id: z.string(),
+  codigo: z.string(),
+  nome: z.string(),
+  unidade: z.string().nullable(),
+  quantidade: z.number(),
+  estoque_minimo: z.number(),
+}
+
 export const MovementSchema = z
   .object({
     _id: z.string().openapi({ example: '65f1c0ffee0000000000abcd' }),
