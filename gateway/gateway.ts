@@ -1,12 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { ConfigError, type Config } from './config/config.js'
-import type { GatewayEnv } from './env.js'
+import type { GatewayEnv } from '../core/env.js'
 import { createMongo, type MongoHandle } from './mongo/mongo.js'
-import { createLogger, type Logger } from './observability/logger.js'
+import { createLogger, type Logger } from '../core/logger.js'
 import { readFileSync } from 'node:fs'
 import { RouteTable, defaultRoutes, parseModeOverrides, parseOverridesFile } from './dispatch/route-table.js'
 import { createApp } from './app.js'
-import { createResponseCache, type ResponseCache } from './cache/response-cache.js'
+import { createResponseCache, type ResponseCache } from '../core/response-cache.js'
 
 export type Gateway = {
   app: OpenAPIHono<GatewayEnv>

@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb'
-import type { Logger } from '../gateway/observability/logger.js'
+import type { Logger } from '../core/logger.js'
 import { ensureIndexes } from './index.js'
 
 /**

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { swaggerUI } from '@hono/swagger-ui'
 import { Hono } from 'hono'
-import type { GatewayEnv } from '../gateway/env.js'
+import type { GatewayEnv } from '../core/env.js'
 
 /**
  * `GET /openapi.json` (the migrated routes' OpenAPI 3.1 document, generated from their zod schemas) and

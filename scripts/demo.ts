@@ -8,8 +8,8 @@ import { MongoClient } from 'mongodb'
 import { setup } from './setup.js'
 import { startLocalMongo, type LocalMongo } from './local-mongo/index.js'
 import { seed } from './seed/index.js'
-import { startLegacyApp } from '../test/support/legacy-app.js'
-import { startGateway } from '../test/support/gateway.js'
+import { startLegacyApp } from './dev/legacy-app.js'
+import { startGateway } from './dev/gateway-process.js'
 
 const gatewayPort = Number(process.env.PORT ?? 3000)
 const legacyPort = Number(process.env.LEGACY_PORT ?? 5000)

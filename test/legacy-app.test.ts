@@ -5,7 +5,7 @@ import http from 'node:http'
 import { ObjectId, type Document } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed, type SeedSummary } from '../scripts/seed/index.js'
-import { startLegacyApp, type LegacyApp } from './support/legacy-app.js'
+import { startLegacyApp, type LegacyApp } from '../scripts/dev/legacy-app.js'
 import { login } from './support/login.js'
 import { connectTestDb } from './support/mongo.js'
 

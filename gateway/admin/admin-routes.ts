@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
-import type { GatewayEnv } from '../env.js'
+import type { GatewayEnv } from '../../core/env.js'
 import type { RouteTable } from '../dispatch/route-table.js'
 import type { GatewayMetrics } from '../observability/metrics.js'
 import type { ShadowRecorder } from '../shadow/shadow-recorder.js'

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../env.js'
-import type { ResponseCache } from './response-cache.js'
+import type { GatewayEnv } from '../../core/env.js'
+import type { ResponseCache } from '../../core/response-cache.js'
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS'])
 

@@ -1,6 +1,6 @@
 import type { Context, Handler, MiddlewareHandler, Next } from 'hono'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import type { GatewayEnv } from '../env.js'
+import type { GatewayEnv } from '../../core/env.js'
 import type { GatewayMetrics } from '../observability/metrics.js'
 import type { ShadowRecorder } from '../shadow/shadow-recorder.js'
 import { compareWithGateway } from '../shadow/compare.js'

@@ -1,8 +1,8 @@
 import type { ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { GatewayEnv } from '../env.js'
+import type { GatewayEnv } from '../../core/env.js'
 import { isMongoUnavailable } from '../mongo/errors.js'
-import type { Logger } from '../observability/logger.js'
+import type { Logger } from '../../core/logger.js'
 
 /**
  * Last-resort error mapping for gateway-answered requests. Bodies follow the legacy app's `{"erro": ...}`

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { GatewayEnv } from '../env.js'
+import type { GatewayEnv } from '../../core/env.js'
 
 export type ReadinessProbe = () => Promise<Record<string, unknown> | void>
 

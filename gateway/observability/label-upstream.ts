@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../env.js'
-import { UPSTREAM_HEADER, sentByProxy } from './response-info.js'
+import type { GatewayEnv } from '../../core/env.js'
+import { UPSTREAM_HEADER, sentByProxy } from '../../core/response-info.js'
 
 /**
  * Marks every gateway-made response `x-gateway-upstream: gateway`. Proxied responses are labelled by the

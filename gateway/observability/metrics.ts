@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client'
-import type { Upstream } from './response-info.js'
+import type { Upstream } from '../../core/response-info.js'
 
 export type ShadowResult = 'match' | 'mismatch' | 'error' | 'skipped'
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../env.js'
-import { sentByProxy } from './response-info.js'
+import type { GatewayEnv } from '../../core/env.js'
+import { sentByProxy } from '../../core/response-info.js'
 
 const VALID = /^[\w\-=]{1,255}$/
 

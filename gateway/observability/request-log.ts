@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../env.js'
-import type { Logger } from './logger.js'
-import { responseStatus, upstreamOf } from './response-info.js'
+import type { GatewayEnv } from '../../core/env.js'
+import type { Logger } from '../../core/logger.js'
+import { responseStatus, upstreamOf } from '../../core/response-info.js'
 
 /** One log line per request, after the response is done (for proxied requests: after the stream ends). */
 export function requestLog(logger: Logger): MiddlewareHandler<GatewayEnv> {

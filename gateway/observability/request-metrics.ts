@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../env.js'
+import type { GatewayEnv } from '../../core/env.js'
 import type { GatewayMetrics } from './metrics.js'
-import { responseStatus, upstreamOf } from './response-info.js'
+import { responseStatus, upstreamOf } from '../../core/response-info.js'
 
 /** Times every request under the route-table name the dispatcher gave it (`internal` for the gateway's own endpoints). */
 export function requestMetrics(metrics: GatewayMetrics): MiddlewareHandler<GatewayEnv> {

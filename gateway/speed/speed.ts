@@ -1,9 +1,9 @@
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
 import type { MiddlewareHandler } from 'hono'
-import type { GatewayEnv } from '../env.js'
-import { sentByProxy } from '../observability/response-info.js'
-import { bodyEtag } from '../cache/response-cache.js'
+import type { GatewayEnv } from '../../core/env.js'
+import { sentByProxy } from '../../core/response-info.js'
+import { bodyEtag } from '../../core/response-cache.js'
 import { jsonBodyOf } from './json-body.js'
 
 const brotli = promisify(brotliCompress)

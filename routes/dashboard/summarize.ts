@@ -1,5 +1,5 @@
 import type { Document } from 'mongodb'
-import { DAY_MS, isoDay } from '../shared/http-date.js'
+import { DAY_MS, isoDay } from '../../compat/werkzeug/http-date.js'
 import { stockLineJson } from '../shared/stock-line-json.js'
 
 /** Totals over active items in codigo order (float sums in the legacy order) and the below-minimum list. */

@@ -1,6 +1,6 @@
 import type { Document } from 'mongodb'
-import { compareCodePoints } from '../shared/python-unicode.js'
-import { pyTruthy } from '../shared/python-truthy.js'
+import { compareCodePoints } from '../../compat/python/unicode.js'
+import { pyTruthy } from '../../compat/python/truthy.js'
 import { stockLineJson } from '../shared/stock-line-json.js'
 
 export const SEM_CATEGORIA = 'Sem categoria'

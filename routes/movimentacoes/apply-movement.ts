@@ -1,7 +1,7 @@
 import { Double, ObjectId, type ClientSession, type Db, type Document, type MongoClient } from 'mongodb'
-import type { Logger } from '../../gateway/observability/logger.js'
+import type { Logger } from '../../core/logger.js'
 import { movementJson } from '../shared/movements-json.js'
-import { pyTruthy } from '../shared/python-truthy.js'
+import { pyTruthy } from '../../compat/python/truthy.js'
 import { asPythonWritesIt, plainDocument, plainNumber } from './bson-values.js'
 import type { MovementInput } from './create-validate.js'
 

@@ -1,7 +1,7 @@
-import { isObjectIdHex } from '../shared/object-id.js'
-import { pythonFloat } from '../shared/python-float.js'
-import { isPyObject, type PyJson } from '../shared/python-json.js'
-import { pythonLength, pythonStrip } from '../shared/python-unicode.js'
+import { isObjectIdHex } from '../../compat/bson/object-id.js'
+import { pythonFloat } from '../../compat/python/float.js'
+import { isPyObject, type PyJson } from '../../compat/python/json-decode.js'
+import { pythonLength, pythonStrip } from '../../compat/python/unicode.js'
 import { TIPOS, type Tipo } from './list-filter.js'
 
 export type MovementInput = { itemId: string; tipo: Tipo; quantidade: number; observacao: string }

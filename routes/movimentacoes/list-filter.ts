@@ -1,8 +1,8 @@
 import type { Document } from 'mongodb'
-import { DAY_MS } from '../shared/http-date.js'
-import { argInt } from '../shared/python-int.js'
-import { isObjectIdHex, toObjectId } from '../shared/object-id.js'
-import { parseYmd } from '../shared/strptime-date.js'
+import { DAY_MS } from '../../compat/werkzeug/http-date.js'
+import { argInt } from '../../compat/python/int.js'
+import { isObjectIdHex, toObjectId } from '../../compat/bson/object-id.js'
+import { parseYmd } from '../../compat/python/strptime.js'
 
 export const TIPOS = ['entrada', 'saida', 'ajuste'] as const
 export type Tipo = (typeof TIPOS)[number]

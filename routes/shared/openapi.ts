@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Hook } from '@hono/zod-openapi'
-import type { GatewayEnv } from '../../gateway/env.js'
-import { legacyError } from './legacy-json.js'
+import type { GatewayEnv } from '../../core/env.js'
+import { legacyError } from '../../core/legacy-json.js'
 
 /**
  * A query parameter as documented. The real checks run in the handler, in the legacy order and with

@@ -1,5 +1,5 @@
 import { MongoServerError, type Db, type Document } from 'mongodb'
-import type { Logger } from '../../gateway/observability/logger.js'
+import type { Logger } from '../../core/logger.js'
 
 /** `hello`, or `isMaster` on servers that predate it (mongo-java-server answers only the latter). */
 async function hello(db: Db): Promise<Document> {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { freePort } from '../../test/support/ports.js'
+import { freePort } from '../dev/ports.js'
 import { startProcess, waitForUrl, type Proc } from './processes.js'
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

@@ -3,9 +3,9 @@
 // itself, logout clears exactly what Flask clears, and login attempts are rate-limited.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { openSession } from '../../gateway/auth/flask-session.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../support/gateway.js'
-import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
+import { openSession } from '../../compat/flask/session.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
 import { connectTestDb } from '../support/mongo.js'
 import { readJson } from '../support/http.js'
 

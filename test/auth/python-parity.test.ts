@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { getCookie } from '../../gateway/auth/cookies.js'
-import { encodeSession, openSession } from '../../gateway/auth/flask-session.js'
+import { getCookie } from '../../compat/werkzeug/cookies.js'
+import { encodeSession, openSession } from '../../compat/flask/session.js'
 import { flaskSessionCookie } from '../support/flask-cookie.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

@@ -7,7 +7,7 @@ import http, { type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
+import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
 import { login } from '../support/login.js'
 import { connectTestDb } from '../support/mongo.js'
 

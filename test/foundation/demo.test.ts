@@ -4,7 +4,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { freePort } from '../support/ports.js'
+import { freePort } from '../../scripts/dev/ports.js'
 import { readJson } from '../support/http.js'
 import { login } from '../support/login.js'
 

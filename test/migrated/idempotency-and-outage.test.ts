@@ -4,11 +4,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../support/gateway.js'
-import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
 import { login } from '../support/login.js'
 import { connectTestDb } from '../support/mongo.js'
-import { freePort } from '../support/ports.js'
+import { freePort } from '../../scripts/dev/ports.js'
 
 let legacy: LegacyApp
 let gateway: GatewayProcess

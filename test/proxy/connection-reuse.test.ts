@@ -3,7 +3,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { startGateway, type GatewayProcess } from '../support/gateway.js'
+import { startGateway, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { testDbName } from '../support/mongo.js'
 
 type Seen = { socket: string; connection: string | undefined }

@@ -3,8 +3,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { startGateway, type GatewayProcess } from '../support/gateway.js'
-import { freePort } from '../support/ports.js'
+import { startGateway, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { freePort } from '../../scripts/dev/ports.js'
 import { testDbName } from '../support/mongo.js'
 import { expectLabelled, headerNames, headerValues, logLines, rawRequest } from './support.js'
 

@@ -4,8 +4,8 @@
 // Requests are sent raw (node:http keeps the target byte for byte; fetch would normalize it).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp, type LegacyApp } from '../support/legacy-app.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../support/gateway.js'
+import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
 import { defaultRoutes } from '../../gateway/dispatch/route-table.js'

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import net from 'node:net'
-import { freePort } from './ports.js'
+import { freePort } from '../../scripts/dev/ports.js'
 
 const REDIS_SERVER = '/usr/bin/redis-server'
 

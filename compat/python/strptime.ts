@@ -1,4 +1,4 @@
-import { PYTHON_DIGIT_CLASS, decimalValue } from './python-unicode.js'
+import { PYTHON_DIGIT_CLASS, decimalValue } from './unicode.js'
 
 // The regex CPython's `_strptime` builds for "%Y-%m-%d"; `\d` there is any Unicode decimal digit.
 const D = PYTHON_DIGIT_CLASS

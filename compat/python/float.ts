@@ -1,5 +1,5 @@
-import { PyInt } from './python-json.js'
-import { toAsciiNumeral } from './python-unicode.js'
+import { PyInt } from './json-decode.js'
+import { toAsciiNumeral } from './unicode.js'
 
 const SPACE = '[\\t\\n\\v\\f\\r ]*'
 const DIGITS = '[0-9](?:_?[0-9])*'

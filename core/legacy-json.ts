@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import { ObjectId } from 'mongodb'
-import { httpDate } from './http-date.js'
-import { rememberJsonBody } from '../../gateway/speed/json-body.js'
-import type { ResponseCache } from '../../gateway/cache/response-cache.js'
+import { httpDate } from '../compat/werkzeug/http-date.js'
+import { rememberJsonBody } from '../gateway/speed/json-body.js'
+import type { ResponseCache } from './response-cache.js'
 
 /**
  * Serializes a response value the way `flask.jsonify` would, as far as a JSON client can tell: Dates as

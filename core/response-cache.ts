@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createClient } from '@redis/client'
-import type { Logger } from '../observability/logger.js'
-import { broadcastCacheInvalidation, onPeerCacheInvalidation } from '../cluster.js'
+import type { Logger } from './logger.js'
+import { broadcastCacheInvalidation, onPeerCacheInvalidation } from '../gateway/cluster.js'
 
 /** A cached response body (the JSON text, trailing newline included) and its ETag. */
 export type CachedBody = { body: string; etag: string }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import type { GatewayEnv } from '../../gateway/env.js'
+import type { GatewayEnv } from '../../core/env.js'
 import { parseArgs, rawQueryOf } from './query-string.js'
 
 /** `request.args` of the current request, decoded from the raw request target like Werkzeug does. */

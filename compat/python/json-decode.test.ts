@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PyInt, PyJsonError, parsePythonJson } from './python-json.js'
+import { PyInt, PyJsonError, parsePythonJson } from './json-decode.js'
 
 const parse = (text: string) => parsePythonJson(new TextEncoder().encode(text))
 

@@ -1,4 +1,4 @@
-import { toAsciiNumeral } from './python-unicode.js'
+import { toAsciiNumeral } from './unicode.js'
 
 // CPython refuses to convert strings of more than 4300 digits (sys.int_info.default_max_str_digits).
 const MAX_STR_DIGITS = 4300

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { argInt, parsePythonInt } from './python-int.js'
-import { parsePythonFloatString, pythonFloat } from './python-float.js'
-import { PyInt } from './python-json.js'
+import { argInt, parsePythonInt } from './int.js'
+import { parsePythonFloatString, pythonFloat } from './float.js'
+import { PyInt } from './json-decode.js'
 
 describe('parsePythonInt (Python int(str))', () => {
   it.each([

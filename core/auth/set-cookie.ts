@@ -2,8 +2,8 @@
  * `Set-Cookie` values exactly as Werkzeug 3.1's `dump_cookie` writes them for Flask's session and
  * Flask-Login's remember cookie (no Domain, no Secure, no SameSite: the legacy app sets none of them).
  */
-import { REMEMBER_COOKIE_NAME } from './flask-login.js'
-import { SESSION_COOKIE_NAME } from './flask-session.js'
+import { REMEMBER_COOKIE_NAME } from '../../compat/flask/login.js'
+import { SESSION_COOKIE_NAME } from '../../compat/flask/session.js'
 
 /** werkzeug.http.http_date: `Tue, 03 Nov 2026 04:05:06 GMT`. */
 export const httpDate = (date: Date) => date.toUTCString()

@@ -6,7 +6,7 @@
  * - `should_set_cookie`: modified, or permanent with SESSION_REFRESH_EACH_REQUEST (default True);
  * - permanent (`_permanent` in the session) → Expires = now + PERMANENT_SESSION_LIFETIME.
  */
-import { DEFAULT_MAX_AGE_SECONDS, encodeSession, type SessionData } from './flask-session.js'
+import { DEFAULT_MAX_AGE_SECONDS, encodeSession, type SessionData } from '../../compat/flask/session.js'
 import { SESSION_DELETE_COOKIE, sessionSetCookie } from './set-cookie.js'
 
 export function savedSessionCookie(

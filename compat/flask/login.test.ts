@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeRememberCookie, forwardedForAtLegacy, pythonBytesRepr, sessionIdentifier } from './flask-login.js'
+import { encodeRememberCookie, forwardedForAtLegacy, pythonBytesRepr, sessionIdentifier } from './login.js'
 
 describe('Flask-Login helpers', () => {
   it('pythonBytesRepr matches repr(bytes)', () => {

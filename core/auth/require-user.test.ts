@@ -2,8 +2,8 @@ import { Hono, type Handler } from 'hono'
 import { ObjectId, type Db } from 'mongodb'
 import { describe, expect, it } from 'vitest'
 import type { GatewayEnv } from '../env.js'
-import { encodeSession, openSession } from './flask-session.js'
-import { sessionIdentifier } from './flask-login.js'
+import { encodeSession, openSession } from '../../compat/flask/session.js'
+import { sessionIdentifier } from '../../compat/flask/login.js'
 import { requireUser, sessionSecretKeys } from './require-user.js'
 
 const ACTIVE = new ObjectId('0123456789abcdef01234567')

@@ -15,7 +15,7 @@
  * is rejected (itsdangerous turns it into `BadPayload`, Flask into an empty session); `TaggedJsonError`
  * marks those cases.
  */
-import { a2bBase64Lenient } from './python-base64.js'
+import { a2bBase64Lenient } from '../python/base64.js'
 
 export class TaggedJsonError extends Error {
   override name = 'TaggedJsonError'

@@ -10,7 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { deflateSync, inflateSync } from 'node:zlib'
-import { base64UrlEncode, itsdangerousBase64Decode } from './python-base64.js'
+import { base64UrlEncode, itsdangerousBase64Decode } from '../python/base64.js'
 
 export const SEPARATOR = '.'
 

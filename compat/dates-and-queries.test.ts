@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { httpDate, isoDay } from './http-date.js'
-import { parseArgs, rawQueryOf } from './query-string.js'
-import { parseYmd } from './strptime-date.js'
-import { compareCodePoints, pythonLength, pythonStrip } from './python-unicode.js'
+import { httpDate, isoDay } from './werkzeug/http-date.js'
+import { parseArgs, rawQueryOf } from './werkzeug/query-string.js'
+import { parseYmd } from './python/strptime.js'
+import { compareCodePoints, pythonLength, pythonStrip } from './python/unicode.js'
 
 describe('parseYmd (strptime %Y-%m-%d)', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { base64UrlEncode, itsdangerousBase64Decode } from './python-base64.js'
+import { base64UrlEncode, itsdangerousBase64Decode } from './base64.js'
 
 // Expected values from itsdangerous.encoding.base64_decode (Python 3.11, itsdangerous 2.2).
 const hex = (value: string | Uint8Array | null) => (value === null ? null : Buffer.from(value).toString('hex'))

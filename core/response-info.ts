@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import type { GatewayEnv } from '../env.js'
+import type { GatewayEnv } from './env.js'
 
 export const UPSTREAM_HEADER = 'x-gateway-upstream'
 export type Upstream = 'gateway' | 'legacy'

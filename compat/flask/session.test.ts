@@ -1,8 +1,8 @@
 import { deflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { base64UrlEncode } from './python-base64.js'
+import { base64UrlEncode } from '../python/base64.js'
 import { deriveKey, signTimestamped, signature } from './itsdangerous.js'
-import { DEFAULT_MAX_AGE_SECONDS, MAX_COOKIE_CHARS, SESSION_SALT, encodeSession, openSession } from './flask-session.js'
+import { DEFAULT_MAX_AGE_SECONDS, MAX_COOKIE_CHARS, SESSION_SALT, encodeSession, openSession } from './session.js'
 import { PyTuple, PyUuid } from './tagged-json.js'
 
 // Cookies made by Flask 3.1.3 / itsdangerous 2.2.0 (SecureCookieSessionInterface().get_signing_serializer)
