@@ -73,7 +73,8 @@ def export_url_map(app):
 def load_app(spec, app_path):
     module_name, _, attr = spec.partition(":")
     sys.path.insert(0, app_path)
-    os.environ.setdefault("SECRET_KEY", "url-map-export-only")
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = "url-map-export-only"
     target = getattr(importlib.import_module(module_name), attr or "create_app")
     # A factory is called; an app object (module:app) is used as it is.
     return target() if callable(target) and not hasattr(target, "url_map") else target

@@ -31,7 +31,7 @@ lines = [
 for i in range(0, len(starts), 8):
     lines.append("  " + ", ".join(f"0x{cp:x}" for cp in starts[i : i + 8]) + ",")
 lines.append("]")
-target = os.path.join(ROOT, "compat", "werkzeug", "python-digits.ts")
+target = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "compat", "werkzeug", "python-digits.ts")
 with open(target, "w", encoding="utf-8") as handle:
     handle.write("\n".join(lines) + "\n")
 print(f"{target}: {len(starts)} runs")
