@@ -1,39 +1,64 @@
 import type { Context } from 'hono'
-import { ObjectId } from 'mongodb'
-import { httpDate } from '../compat/werkzeug/http-date.js'
+import { PythonError } from '../compat/python/errors.js'
+import { pythonJsonDumps } from '../compat/python/json-encode.js'
 import { rememberJsonBody } from '../gateway/speed/json-body.js'
 import type { ResponseCache } from './response-cache.js'
 
 /**
- * Serializes a response value the way `flask.jsonify` would, as far as a JSON client can tell: Dates as
- * http-dates, ObjectIds as hex, bigints as exact integers (Python ints are unbounded), -0.0 kept negative.
- * Key order and escaping are not part of the contract.
+ * The body `flask.jsonify(value)` writes, without its trailing newline: sorted keys, ASCII-only escapes,
+ * compact separators, Python float repr, exact ints, http-dates (compat/python/json-encode.ts).
+ * Throws PythonError where jsonify raises (a value that is not JSON serializable).
  */
 export function legacyJsonText(value: unknown): string {
-  if (value === null || value === undefined) return 'null'
-  if (typeof value === 'boolean') return value ? 'true' : 'false'
-  if (typeof value === 'bigint') return value.toString()
-  if (typeof value === 'number') {
-    if (Object.is(value, -0)) return '-0.0'
-    // flask.jsonify writes NaN/Infinity (not valid JSON); stored quantities never hold them in practice.
-    if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
-    return JSON.stringify(value)
-  }
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (value instanceof Date) return JSON.stringify(httpDate(value))
-  if (value instanceof ObjectId) return JSON.stringify(value.toHexString())
-  if (Array.isArray(value)) return `[${value.map(legacyJsonText).join(',')}]`
-  if (typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function') {
-    return legacyJsonText(value.toJSON())
-  }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${legacyJsonText(v)}`).join(',')}}`
+  return pythonJsonDumps(value, true)
+}
+
+const JSON_TYPE = 'application/json'
+
+/** `flask.jsonify(value)` as a Response (newline included), with `Content-Type: application/json`. */
+export function jsonResponse(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  const text = `${legacyJsonText(value)}\n`
+  return rememberJsonBody(new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } }), text)
+}
+
+/** The legacy `erro(mensagem, status, **extra)` helper (util.py), as a Response. */
+export function errorResponse(erro: string, status = 400, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return jsonResponse({ erro, ...extra }, status, headers)
+}
+export const jsonErrorResponse = errorResponse
+
+/** The messages of the legacy app's HTTPException handler (`MENSAGENS_ERRO` in its `__init__.py`). */
+const HTTP_ERROR_MESSAGES: Record<number, string> = {
+  400: 'Requisição inválida',
+  404: 'Recurso não encontrado',
+  405: 'Método não permitido',
+  413: 'Requisição muito grande',
+  415: 'Tipo de conteúdo não suportado',
+  500: 'Erro interno',
+}
+
+/**
+ * What the legacy app answers when Werkzeug raises an HTTP error on an /api path (a malformed or non-JSON
+ * body, a body over MAX_CONTENT_LENGTH) or a view crashes (500): its handler writes `flask.json.dumps`,
+ * whose separators are Python's default — `{"erro": "Erro interno"}`, with the spaces — unlike `erro()`.
+ */
+export function httpErrorResponse(status: 400 | 404 | 405 | 413 | 415 | 500, headers: Record<string, string> = {}): Response {
+  const text = `${pythonJsonDumps({ erro: HTTP_ERROR_MESSAGES[status] }, false)}\n`
+  return rememberJsonBody(new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } }), text)
+}
+
+/** The legacy app's answer when its view raises (TypeError, KeyError, ... on unexpected data): 500 `{"erro": "Erro interno"}`. */
+export const legacyCrashResponse = (): Response => httpErrorResponse(500)
+
+/** Whether an error is one the legacy view would have raised on the same data (answered with legacyCrashResponse). */
+export function isLegacyCrash(error: unknown): boolean {
+  return error instanceof PythonError || (error instanceof Error && error.name === 'LegacyCrash')
 }
 
 /** A JSON response with the legacy serialization and `Content-Type: application/json`. */
 export function legacyJson(c: Context, value: unknown, status = 200, headers: Record<string, string> = {}): Response {
   const text = `${legacyJsonText(value)}\n`
-  return rememberJsonBody(c.body(text, status as 200, { 'content-type': 'application/json', ...headers }), text)
+  return rememberJsonBody(c.body(text, status as 200, { 'content-type': JSON_TYPE, ...headers }), text)
 }
 
 /**
@@ -43,7 +68,7 @@ export function legacyJson(c: Context, value: unknown, status = 200, headers: Re
 export async function cachedLegacyJson(c: Context, cache: ResponseCache | undefined, key: string, compute: () => Promise<unknown>): Promise<Response> {
   if (!cache) return legacyJson(c, await compute())
   const { body, etag } = await cache.getOrCompute(key, async () => `${legacyJsonText(await compute())}\n`)
-  return rememberJsonBody(c.body(body, 200, { 'content-type': 'application/json' }), body, etag)
+  return rememberJsonBody(c.body(body, 200, { 'content-type': JSON_TYPE }), body, etag)
 }
 
 /** The legacy `erro(mensagem, status, **extra)` helper. */

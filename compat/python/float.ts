@@ -35,3 +35,24 @@ export function pythonFloat(value: unknown): number | undefined {
   if (typeof value === 'string') return parsePythonFloatString(value)
   return undefined
 }
+
+/**
+ * Python's `repr(float)` (also `str(float)` and what `json.dumps` writes): the shortest round-tripping
+ * digits, like JS, but fixed notation only for 1e-4 <= |x| < 1e16, a `.0` on whole numbers, and a two-digit
+ * exponent at least (`1e-07`, `1e+16`, `1.0002000000012345e+20`). Non-finite values as Python spells them.
+ */
+export function pythonFloatRepr(value: number): string {
+  const magnitude = value < 0 ? -value : value
+  if (magnitude >= 1e-4 && magnitude < 1e16) {
+    const text = String(value)
+    // Fixed notation in JS too in this range; whole numbers lack the fraction Python writes.
+    return text.includes('.') ? text : `${text}.0`
+  }
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0'
+  if (value !== value) return 'nan'
+  if (magnitude === Infinity) return value > 0 ? 'inf' : '-inf'
+  const text = value.toExponential() // shortest digits: "d[.ddd]e±x"
+  const e = text.indexOf('e')
+  const exponent = text.slice(e + 2)
+  return `${text.slice(0, e + 2)}${exponent.length === 1 ? '0' : ''}${exponent}`
+}

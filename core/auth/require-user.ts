@@ -1,6 +1,7 @@
 import type { Context, Handler, MiddlewareHandler } from 'hono'
 import type { Db, ObjectId } from 'mongodb'
 import type { GatewayEnv } from '../env.js'
+import { errorResponse } from '../legacy-json.js'
 import { getCookie, hasCookie } from '../../compat/werkzeug/cookies.js'
 import { DEFAULT_MAX_AGE_SECONDS, SESSION_COOKIE_NAME, openSession, type SessionData } from '../../compat/flask/session.js'
 import { REMEMBER_COOKIE_NAME, identifierAtLegacy, sessionIdentifier } from '../../compat/flask/login.js'
@@ -51,7 +52,7 @@ export function requireUser(deps: RequireUserDeps): MiddlewareHandler<GatewayEnv
     if (!doc && !c.req.path.startsWith('/api/')) return deps.legacy(c, next)
     const setCookie = sessionAfterLoad(c, data, deps.secretKeys[0]!, maxAgeSeconds)
     if (!doc) {
-      const response = c.json({ erro: 'Não autenticado' }, 401, { vary: 'Cookie' })
+      const response = errorResponse('Não autenticado', 401, {}, { vary: 'Cookie' })
       if (setCookie) response.headers.append('set-cookie', setCookie)
       return response
     }

@@ -11,7 +11,7 @@ export const ONE_BATCH = 100_000
 export function findActiveItems(db: Db): Promise<Document[]> {
   return db
     .collection('itens')
-    .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 }, batchSize: ONE_BATCH })
+    .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 }, batchSize: ONE_BATCH, promoteValues: false })
     .sort({ codigo: 1 })
     .toArray()
 }
@@ -23,7 +23,7 @@ export function countMovementsBetween(db: Db, from: Date, to: Date): Promise<num
 export function findLatestMovements(db: Db, limit: number): Promise<Document[]> {
   return db
     .collection('movimentacoes')
-    .find({}, { projection: MOVEMENT_PROJECTION })
+    .find({}, { projection: MOVEMENT_PROJECTION, promoteValues: false })
     .sort({ data: -1, _id: -1 })
     .limit(limit)
     .toArray()
@@ -35,7 +35,7 @@ export function findWeekMovements(db: Db, from: Date, to: Date): Promise<Documen
     .collection('movimentacoes')
     .find(
       { data: { $gte: from, $lt: to }, tipo: { $in: ['entrada', 'saida'] } },
-      { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 }, batchSize: ONE_BATCH },
+      { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 }, batchSize: ONE_BATCH, promoteValues: false },
     )
     .sort({ data: 1, _id: 1 })
     .toArray()

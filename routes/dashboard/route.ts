@@ -47,7 +47,7 @@ export function dashboardRoutes(db: Db, cache?: ResponseCache) {
       quantidade_total: itens.quantidade_total,
       itens_abaixo_minimo: itens.itens_abaixo_minimo,
       lista_abaixo_minimo: itens.lista_abaixo_minimo,
-      movimentacoes_hoje: movimentacoesHoje,
+      movimentacoes_hoje: BigInt(movimentacoesHoje),
       ultimas_movimentacoes: ultimas,
       por_dia: perDay(today, semana),
     }

@@ -1,60 +1,66 @@
 import type { Document } from 'mongodb'
-import { compareCodePoints } from '../../compat/python/unicode.js'
+import { pyAdd, pyCompare, pyEquals, pyHashKey, pyLess, type PyNumber } from '../../compat/python/number.js'
 import { pyTruthy } from '../../compat/python/truthy.js'
-import { stockLineJson } from '../shared/stock-line-json.js'
+import { field, get, stockLineJson } from '../shared/stock-line-json.js'
 
 export const SEM_CATEGORIA = 'Sem categoria'
 export const SEM_SUBCATEGORIA = 'Sem subcategoria'
 
-type Node = { total_itens: number; quantidade_total: number; abaixo_minimo: number }
+type Totals = { total_itens: bigint; quantidade_total: PyNumber; abaixo_minimo: bigint }
 
-/** Python's `sorted()` over the group names: code-point order for str, numeric for numbers, else TypeError. */
-function comparePython(a: unknown, b: unknown): number {
-  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b)
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
-  throw new TypeError(`'<' not supported between ${typeof a} and ${typeof b}`)
+/** A dict entry: the first key object stored under a Python-equal key (1, 1.0 and True are one key). */
+type Group<T> = { name: unknown; value: T }
+
+function setDefault<T>(groups: Map<string, Group<T>>, name: unknown, make: () => T): T {
+  const key = pyHashKey(name)
+  let group = groups.get(key)
+  if (!group) groups.set(key, (group = { name, value: make() }))
+  return group.value
 }
 
-function sum(nodes: Node[], field: keyof Node): number {
-  let total = 0
-  for (const node of nodes) total += node[field]
+/** `sorted(values, key=...)`: stable, ordered with Python's `<` (TypeError where Python cannot order). */
+function pySorted<T>(values: T[], key: (value: T) => unknown): T[] {
+  const keyed = values.map((value) => ({ value, key: key(value) }))
+  keyed.sort((a, b) => pyCompare(a.key, b.key))
+  return keyed.map((entry) => entry.value)
+}
+
+function sum(nodes: Totals[], name: keyof Totals): PyNumber {
+  let total: PyNumber = 0n
+  for (const node of nodes) total = pyAdd(total, node[name])
   return total
 }
 
 /**
- * The legacy `hierarquia()` grouping: items (already in categoria, subcategoria, codigo order) grouped by
- * displayed category and subcategory, both sorted by name, items by codigo; sums in the same order as Python.
+ * The legacy `hierarquia()` view, statement by statement in Python semantics: items (in MongoDB's
+ * categoria, subcategoria, codigo order) grouped in dicts by displayed category and subcategory, both
+ * sorted by name, items sorted by codigo, sums as Python adds (exact ints, int + float promotes).
+ * Throws PythonError wherever the view raises (a missing field, a str quantity, unorderable names).
  */
 export function buildTree(items: Document[], onlyCategory: string | undefined) {
-  const groups = new Map<unknown, Map<unknown, Document[]>>()
+  const groups = new Map<string, Group<Map<string, Group<Document[]>>>>()
   for (const item of items) {
-    const cat = pyTruthy(item.categoria) ? item.categoria : SEM_CATEGORIA
-    const sub = pyTruthy(item.subcategoria) ? item.subcategoria : SEM_SUBCATEGORIA
-    if (onlyCategory && cat !== onlyCategory) continue
-    let subs = groups.get(cat)
-    if (!subs) groups.set(cat, (subs = new Map()))
-    let list = subs.get(sub)
-    if (!list) subs.set(sub, (list = []))
-    list.push(item)
+    const cat = pyTruthy(get(item, 'categoria')) ? item.categoria : SEM_CATEGORIA
+    const sub = pyTruthy(get(item, 'subcategoria')) ? item.subcategoria : SEM_SUBCATEGORIA
+    if (onlyCategory && !pyEquals(cat, onlyCategory)) continue
+    setDefault(setDefault(groups, cat, () => new Map<string, Group<Document[]>>()), sub, (): Document[] => []).push(item)
   }
 
-  const categorias = [...groups.keys()].sort(comparePython).map((catName) => {
-    const subs = groups.get(catName)!
-    const subcategorias = [...subs.keys()].sort(comparePython).map((subName) => {
-      // Array.prototype.sort is stable, like Python's sorted().
-      const sorted = [...subs.get(subName)!].sort((a, b) => comparePython(a.codigo, b.codigo))
-      let total = 0
-      let abaixo = 0
-      const itens = sorted.map((item) => {
-        const baixo = item.quantidade < item.estoque_minimo
-        total += item.quantidade
-        abaixo += baixo ? 1 : 0
-        return { ...stockLineJson(item), abaixo_minimo: baixo, ativo: item.ativo ?? null }
-      })
-      return { nome: subName, total_itens: itens.length, quantidade_total: total, abaixo_minimo: abaixo, itens }
+  const categorias = pySorted([...groups.values()], (group) => group.name).map((category) => {
+    const subcategorias = pySorted([...category.value.values()], (group) => group.name).map((subcategory) => {
+      const itens: Record<string, unknown>[] = []
+      let total: PyNumber = 0n
+      let abaixo = 0n
+      for (const item of pySorted(subcategory.value, (i) => field(i, 'codigo'))) {
+        const baixo = pyLess(field(item, 'quantidade'), field(item, 'estoque_minimo'))
+        itens.push({ ...stockLineJson(item), abaixo_minimo: baixo, ativo: get(item, 'ativo') })
+        total = pyAdd(total, item.quantidade)
+        if (baixo) abaixo++
+      }
+      return { nome: subcategory.name, total_itens: BigInt(itens.length), quantidade_total: total, abaixo_minimo: abaixo, itens }
     })
     return {
-      nome: catName,
+      nome: category.name,
       total_itens: sum(subcategorias, 'total_itens'),
       quantidade_total: sum(subcategorias, 'quantidade_total'),
       abaixo_minimo: sum(subcategorias, 'abaixo_minimo'),
@@ -64,8 +70,8 @@ export function buildTree(items: Document[], onlyCategory: string | undefined) {
 
   return {
     categorias,
-    total_itens: sum(categorias, 'total_itens'),
-    quantidade_total: sum(categorias, 'quantidade_total'),
-    abaixo_minimo: sum(categorias, 'abaixo_minimo'),
+    total_itens: sum(categorias as Totals[], 'total_itens'),
+    quantidade_total: sum(categorias as Totals[], 'quantidade_total'),
+    abaixo_minimo: sum(categorias as Totals[], 'abaixo_minimo'),
   }
 }

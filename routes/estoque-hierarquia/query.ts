@@ -3,11 +3,11 @@ import { ONE_BATCH } from '../dashboard/queries.js'
 
 const PROJECTION = { codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade: 1, quantidade: 1, estoque_minimo: 1, ativo: 1 }
 
-/** Items in the legacy read order; only active ones unless `includeInactive`. */
+/** Items in the legacy read order; only active ones unless `includeInactive`. Numbers keep their BSON type. */
 export function findHierarchyItems(db: Db, includeInactive: boolean): Promise<Document[]> {
   return db
     .collection('itens')
-    .find(includeInactive ? {} : { ativo: true }, { projection: PROJECTION, batchSize: ONE_BATCH })
+    .find(includeInactive ? {} : { ativo: true }, { projection: PROJECTION, batchSize: ONE_BATCH, promoteValues: false })
     .sort({ categoria: 1, subcategoria: 1, codigo: 1 })
     .toArray()
 }

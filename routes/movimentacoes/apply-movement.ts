@@ -73,7 +73,7 @@ async function updateStock(db: Db, input: MovementInput, usuario: string, moveme
     let posterior: number
     if (input.tipo === 'entrada') posterior = anterior + input.quantidade
     else if (input.tipo === 'saida') {
-      if (input.quantidade > anterior) return { status: 400, body: { erro: 'Estoque insuficiente', disponivel: anterior } }
+      if (input.quantidade > anterior) return { status: 400, body: { erro: 'Estoque insuficiente', disponivel: raw.quantidade } }
       posterior = anterior - input.quantidade
     } else posterior = input.quantidade
 
@@ -90,7 +90,8 @@ async function updateStock(db: Db, input: MovementInput, usuario: string, moveme
       continue
     }
 
-    const updated = { ...item, quantidade: posterior, atualizado_em: momento }
+    // Shown as read (raw BSON types: an int stays an int in the JSON), like the legacy's `item` dict.
+    const updated = { ...raw, quantidade: posterior, atualizado_em: momento }
     const movement: Document = {
       _id: movementId,
       item_id: _id,
@@ -102,7 +103,7 @@ async function updateStock(db: Db, input: MovementInput, usuario: string, moveme
       estoque_anterior: asPythonWritesIt(raw.quantidade),
       estoque_posterior: new Double(posterior),
     }
-    const shown = { ...movement, quantidade: input.quantidade, estoque_anterior: anterior, estoque_posterior: posterior }
+    const shown = { ...movement, quantidade: input.quantidade, estoque_anterior: raw.quantidade, estoque_posterior: posterior }
     const applied: Applied = {
       status: 201,
       body: { movimentacao: movementJson(shown, updated), item: itemJson(updated) },

@@ -4,7 +4,8 @@ import { bodyLimit } from 'hono/body-limit'
 import type { Db, MongoClient, ObjectId } from 'mongodb'
 import type { GatewayEnv } from '../../core/env.js'
 import type { Logger } from '../../core/logger.js'
-import { legacyError, legacyJsonText } from '../../core/legacy-json.js'
+import { httpErrorResponse, legacyError, legacyJsonText } from '../../core/legacy-json.js'
+import { pythonJsonDumps } from '../../compat/python/json-encode.js'
 import { movementsJson } from '../shared/movements-json.js'
 import { ErrorSchema, UnauthenticatedResponse, UnavailableResponse, errorResponse, routeGroup } from '../shared/openapi.js'
 import { PyJsonError, parsePythonJson } from '../../compat/python/json-decode.js'
@@ -57,10 +58,10 @@ export function createRoutes(deps: CreateDeps) {
   }
   // Flask's get_json() refuses a non-JSON content type before reading the body.
   const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-    if (!isJsonMimetype(c.req.header('content-type'))) return legacyError(c, 'Tipo de conteúdo não suportado', 415)
+    if (!isJsonMimetype(c.req.header('content-type'))) return httpErrorResponse(415)
     await next()
   }
-  const limit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: (c) => legacyError(c, 'Requisição muito grande', 413) })
+  const limit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => httpErrorResponse(413) })
 
   app.post('/api/movimentacoes', checkKey, requireJson, limit, async (c) => {
     const body = new Uint8Array(await c.req.arrayBuffer())
@@ -100,7 +101,8 @@ async function decide(apply: ApplyDeps, body: Uint8Array, usuario: string, movem
   try {
     dados = parsePythonJson(body)
   } catch (error) {
-    if (error instanceof PyJsonError) return answer(400, { erro: 'Requisição inválida' })
+    // Werkzeug's BadRequest, written by the legacy error handler (Python's default separators).
+    if (error instanceof PyJsonError) return { status: 400, text: `${pythonJsonDumps({ erro: 'Requisição inválida' }, false)}\n` }
     throw error
   }
   const checked = checkMovementBody(dados)

@@ -8,7 +8,7 @@ export async function findMovementPage(db: Db, filter: Document, skip: bigint, l
     skip > BigInt(Number.MAX_SAFE_INTEGER)
       ? Promise.resolve([] as Document[]) // no collection is that large: the page is past the end
       : movimentacoes
-          .find(filter, { projection: MOVEMENT_PROJECTION })
+          .find(filter, { projection: MOVEMENT_PROJECTION, promoteValues: false })
           .sort({ data: -1, _id: -1 })
           .skip(Number(skip))
           .limit(Number(limit))

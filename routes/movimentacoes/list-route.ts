@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { Db } from 'mongodb'
 import type { GatewayEnv } from '../../core/env.js'
-import { legacyError, legacyJson } from '../../core/legacy-json.js'
+import { httpErrorResponse, legacyError, legacyJson } from '../../core/legacy-json.js'
 import { movementsJson } from '../shared/movements-json.js'
 import { UnauthenticatedResponse, UnavailableResponse, errorResponse, routeGroup, asRouteResponse } from '../shared/openapi.js'
 import { requestArgs } from '../../compat/werkzeug/request-args.js'
@@ -29,15 +29,16 @@ export function listRoutes(db: Db) {
   app.openapi(route, async (c) => asRouteResponse(await handle(c)))
   async function handle(c: Context<GatewayEnv>): Promise<Response> {
     const request = parseListRequest(requestArgs(c))
-    if (!request.ok) return legacyError(c, request.erro, request.status)
+    if (!request.ok) return request.status === 500 ? httpErrorResponse(500) : legacyError(c, request.erro, request.status)
     const { total, docs } = await findMovementPage(db, request.filter, request.skip, request.porPagina)
-    const porPagina = Number(request.porPagina)
+    const count = BigInt(total)
     return legacyJson(c, {
       movimentacoes: await movementsJson(db, docs),
       pagina: request.pagina,
-      por_pagina: porPagina,
-      total,
-      paginas: Math.ceil(total / porPagina),
+      por_pagina: request.porPagina,
+      total: count,
+      // math.ceil(total / por_pagina): exact for any count MongoDB can hold.
+      paginas: (count + request.porPagina - 1n) / request.porPagina,
     })
   }
   return app

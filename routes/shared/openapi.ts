@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Hook } from '@hono/zod-openapi'
 import type { GatewayEnv } from '../../core/env.js'
-import { legacyError } from '../../core/legacy-json.js'
+import { httpErrorResponse } from '../../core/legacy-json.js'
 
 /**
  * A query parameter as documented. The real checks run in the handler, in the legacy order and with
@@ -28,7 +28,7 @@ export const UnavailableResponse = errorResponse('Banco de dados indisponível (
 
 /** Any zod validation failure that does get through answers like Werkzeug's 400 on an /api route. */
 export const legacyValidationHook: Hook<unknown, GatewayEnv, string, unknown> = (result, c) => {
-  if (!result.success) return legacyError(c, 'Requisição inválida', 400)
+  if (!result.success) return httpErrorResponse(400)
   return undefined
 }
 

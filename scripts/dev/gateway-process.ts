@@ -26,6 +26,8 @@ export type GatewayOptions = {
   env?: Record<string, string>
   /** Receives the process output as it comes (the demo prints request lines from it). */
   onOutput?: (chunk: string) => void
+  /** How long to wait for /healthz (default 20 s; suites starting several processes at once allow more). */
+  healthTimeoutMs?: number
 }
 
 /** Starts the real gateway (`gateway/server.ts`) as a child process and waits for /healthz. */
@@ -61,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   process.once('exit', killOnExit)
 
   const url = `http://127.0.0.1:${port}`
-  await waitForHealth(url, exited, () => output)
+  await waitForHealth(url, exited, () => output, options.healthTimeoutMs ?? 20_000)
   return {
     url,
     port,
@@ -75,8 +77,8 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   }
 }
 
-async function waitForHealth(url: string, exited: Promise<number | null>, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000
+async function waitForHealth(url: string, exited: Promise<number | null>, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   let gone = false
   void exited.then(() => (gone = true))
   while (Date.now() < deadline) {
@@ -89,5 +91,5 @@ async function waitForHealth(url: string, exited: Promise<number | null>, output
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`gateway did not become healthy within 20 s:\n${output()}`)
+  throw new Error(`gateway did not become healthy within ${timeoutMs / 1000} s:\n${output()}`)
 }

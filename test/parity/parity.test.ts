@@ -49,7 +49,7 @@ async function pair(prefix: string): Promise<Pair> {
   const { db, dbName } = await seededDb(prefix)
   const legacy = await startLegacyApp({ mongoUri, dbName, secretKey: TEST_SECRET_KEY })
   started.push(legacy)
-  const gateway = await startGateway({ mongoUri, dbName, legacyUrl: legacy.url, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT), LOG_LEVEL: 'warn', ROUTES_FILE: routesWithoutFallback() } })
+  const gateway = await startGateway({ mongoUri, dbName, legacyUrl: legacy.url, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT), LOG_LEVEL: 'warn', ROUTES_FILE: routesWithoutFallback() }, healthTimeoutMs: 90_000 })
   started.push(gateway)
   return { legacy, gateway, db, dbName }
 }
@@ -83,6 +83,7 @@ function expectSameAnswer(gateway: Answer, legacy: Answer, body: (json: unknown)
     gateway.status >= 500 ? `gateway answered ${gateway.text}; its log ends with:\n${log().slice(-3000)}` : undefined,
   ).toEqual({ status: legacy.status, contentType: legacy.contentType })
   expect(canonical(body(gateway.json))).toEqual(canonical(body(legacy.json)))
+  if (body(gateway.json) === gateway.json) expect(gateway.text, 'byte for byte').toBe(legacy.text)
   expect(gateway.upstream, 'the gateway must answer migrated routes itself').toBe('gateway')
 }
 
