@@ -1,7 +1,6 @@
-import type { Context } from 'hono'
 import { PythonError } from '../compat/python/errors.js'
 import { pythonJsonDumps } from '../compat/python/json-encode.js'
-import { rememberJsonBody } from '../gateway/speed/json-body.js'
+import { rememberJsonBody } from './json-body.js'
 import type { ResponseCache } from './response-cache.js'
 
 /**
@@ -22,10 +21,9 @@ export function jsonResponse(value: unknown, status = 200, headers: Record<strin
 }
 
 /** The legacy `erro(mensagem, status, **extra)` helper (util.py), as a Response. */
-export function errorResponse(erro: string, status = 400, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+export function jsonErrorResponse(erro: string, status = 400, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
   return jsonResponse({ erro, ...extra }, status, headers)
 }
-export const jsonErrorResponse = errorResponse
 
 /** The messages of the legacy app's HTTPException handler (`MENSAGENS_ERRO` in its `__init__.py`). */
 const HTTP_ERROR_MESSAGES: Record<number, string> = {
@@ -52,26 +50,15 @@ export const legacyCrashResponse = (): Response => httpErrorResponse(500)
 
 /** Whether an error is one the legacy view would have raised on the same data (answered with legacyCrashResponse). */
 export function isLegacyCrash(error: unknown): boolean {
-  return error instanceof PythonError || (error instanceof Error && error.name === 'LegacyCrash')
-}
-
-/** A JSON response with the legacy serialization and `Content-Type: application/json`. */
-export function legacyJson(c: Context, value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = `${legacyJsonText(value)}\n`
-  return rememberJsonBody(c.body(text, status as 200, { 'content-type': JSON_TYPE, ...headers }), text)
+  return error instanceof PythonError
 }
 
 /**
- * `legacyJson(c, await compute())`, through the response cache when there is one (CACHE_TTL_MS > 0): the
+ * `jsonResponse(await compute())`, through the response cache when there is one (CACHE_TTL_MS > 0): the
  * serialized body and its ETag are cached under `key`, so a hit costs no query and no serialization.
  */
-export async function cachedLegacyJson(c: Context, cache: ResponseCache | undefined, key: string, compute: () => Promise<unknown>): Promise<Response> {
-  if (!cache) return legacyJson(c, await compute())
+export async function cachedJsonResponse(cache: ResponseCache | undefined, key: string, compute: () => Promise<unknown>): Promise<Response> {
+  if (!cache) return jsonResponse(await compute())
   const { body, etag } = await cache.getOrCompute(key, async () => `${legacyJsonText(await compute())}\n`)
-  return rememberJsonBody(c.body(body, 200, { 'content-type': JSON_TYPE }), body, etag)
-}
-
-/** The legacy `erro(mensagem, status, **extra)` helper. */
-export function legacyError(c: Context, erro: string, status = 400, extra: Record<string, unknown> = {}): Response {
-  return legacyJson(c, { erro, ...extra }, status)
+  return rememberJsonBody(new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE } }), body, etag)
 }

@@ -1,9 +1,13 @@
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { Hono } from 'hono'
 import type { Config } from './config/config.js'
 import type { GatewayEnv } from '../core/env.js'
 import type { MongoHandle } from './mongo/mongo.js'
 import type { Logger } from '../core/logger.js'
-import type { RouteTable } from './dispatch/route-table.js'
+import type { RouteSettings } from '../core/route-settings.js'
+import { RouteRouter, type UrlMatcher } from '../core/router.js'
+import { dispatch, type LegacyForward } from '../core/dispatch.js'
+import { loginRequired, sessionSecretKeys } from '../core/auth/require-user.js'
+import type { RouteServices } from '../core/route.js'
 import { GatewayMetrics } from './observability/metrics.js'
 import { requestLog } from './observability/request-log.js'
 import { requestId } from './observability/request-id.js'
@@ -12,51 +16,66 @@ import { labelUpstream } from './observability/label-upstream.js'
 import { errorResponses } from './errors/error-responses.js'
 import { healthRoutes } from './health/health.js'
 import { adminRoutes } from './admin/admin-routes.js'
-import { dispatch } from './dispatch/dispatch.js'
 import { ShadowRecorder } from './shadow/shadow-recorder.js'
-import { legacyProxy } from '../legacy-proxy/proxy.js'
+import { shadowRunner } from './shadow/shadow-runner.js'
+import { legacyProxy, replayBodyToLegacy } from '../legacy-proxy/proxy.js'
 import { probeLegacy } from '../legacy-proxy/probe.js'
-import { migratedRoutes } from '../routes/index.js'
 import { openApiDocs } from '../routes/openapi-docs.js'
 import type { ResponseCache } from '../core/response-cache.js'
 import { invalidateOnWrites } from './cache/invalidate-on-writes.js'
 import { speed } from './speed/speed.js'
+import { openApiPath } from './routing/url-map.js'
+
+export type GatewayApp = Hono<GatewayEnv>
 
 export type AppDeps = {
   config: Config
   mongo: MongoHandle
   logger: Logger
-  routeTable: RouteTable
+  settings: RouteSettings
+  urlMap: UrlMatcher
   /** CACHE_TTL_MS > 0: the dashboard / hierarchy response cache (memory or Redis). */
   cache?: ResponseCache
 }
 
 /** The whole gateway as one Hono app, shared by the Node server and the Vercel function. */
-export function createApp({ config, mongo, logger, routeTable, cache }: AppDeps): OpenAPIHono<GatewayEnv> {
-  const app = new OpenAPIHono<GatewayEnv>()
+export function createApp({ config, mongo, logger, settings, urlMap, cache }: AppDeps): GatewayApp {
+  const app = new Hono<GatewayEnv>()
   const metrics = new GatewayMetrics()
-  const shadow = new ShadowRecorder(metrics)
-  const legacy = legacyProxy({
+  const recorder = new ShadowRecorder(metrics)
+  const proxy = legacyProxy({
     target: config.LEGACY_URL,
     connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
     responseTimeoutMs: config.LEGACY_TIMEOUT_MS,
     keepAlive: config.LEGACY_KEEP_ALIVE,
     logger,
   })
-  const onError = errorResponses(logger)
-  const migrated = migratedRoutes({ db: mongo.db, config, logger, legacy, cache })
-  migrated.onError(onError)
+  const legacy: LegacyForward = async (c, init) => {
+    if (init?.body) replayBodyToLegacy(c.env.incoming, Buffer.from(init.body))
+    return proxy(c, async () => undefined) as Promise<Response>
+  }
+  const secretKeys = sessionSecretKeys(config)
+  const services: RouteServices = {
+    db: mongo.db,
+    logger,
+    ...(cache ? { cache } : {}),
+    settings: {
+      secretKeys,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      loginRateLimitPerIp: config.LOGIN_RATE_LIMIT_PER_IP,
+      loginRateLimitPerEmail: config.LOGIN_RATE_LIMIT_PER_EMAIL,
+    },
+  }
 
   app.use(requestId())
   app.use(requestLog(logger))
   app.use(requestMetrics(metrics))
   app.use(labelUpstream())
-  // Main app only (never inside `migrated`: shadow mode calls migrated.fetch and compares plain bodies).
   app.use(speed({ etag: config.ETAG, compression: config.COMPRESSION }))
   if (cache) app.use(invalidateOnWrites(cache))
-  app.onError(onError)
+  app.onError(errorResponses(logger))
 
-  // The gateway's own endpoints come first; then the route table decides who answers everything else.
+  // The gateway's own endpoints come first; then the dispatcher decides who answers everything else.
   app.route(
     '/',
     healthRoutes({
@@ -67,18 +86,19 @@ export function createApp({ config, mongo, logger, routeTable, cache }: AppDeps)
       },
     }),
   )
-  app.route('/', adminRoutes({ table: routeTable, metrics, shadow, token: config.ADMIN_TOKEN }))
-  app.route('/', openApiDocs(migrated))
+  app.route('/', adminRoutes({ settings, metrics, shadow: recorder, token: config.ADMIN_TOKEN }))
+  app.route('/', openApiDocs(settings.declarations, openApiPath))
   app.use(
     dispatch({
-      table: routeTable,
+      router: new RouteRouter(settings.declarations, urlMap),
+      settings,
+      services,
       legacy,
-      runGateway: async (request) => migrated.fetch(request),
-      shadow,
-      metrics,
-      shadowBodyLimitBytes: config.SHADOW_BODY_LIMIT_BYTES,
+      authenticate: loginRequired({ db: mongo.db, secretKeys }),
+      logger,
+      shadow: shadowRunner(legacy, recorder, config.SHADOW_BODY_LIMIT_BYTES),
+      observe: (event) => metrics.countDecision(event),
     }),
   )
-  app.route('/', migrated)
   return app
 }

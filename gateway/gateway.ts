@@ -1,49 +1,66 @@
-import type { OpenAPIHono } from '@hono/zod-openapi'
+import { readFileSync } from 'node:fs'
 import { ConfigError, type Config } from './config/config.js'
-import type { GatewayEnv } from '../core/env.js'
 import { createMongo, type MongoHandle } from './mongo/mongo.js'
 import { createLogger, type Logger } from '../core/logger.js'
-import { readFileSync } from 'node:fs'
-import { RouteTable, defaultRoutes, parseModeOverrides, parseOverridesFile } from './dispatch/route-table.js'
-import { createApp } from './app.js'
+import { RouteSettings, parseModeOverrides, parseOverridesFile, type OverrideLayer } from '../core/route-settings.js'
+import { validateRoutes } from '../core/validate-routes.js'
+import type { RouteDeclaration } from '../core/route.js'
+import { routeDeclarations } from '../routes/index.js'
+import { createApp, type GatewayApp } from './app.js'
 import { createResponseCache, type ResponseCache } from '../core/response-cache.js'
+import { legacyUrlMap } from './routing/url-map.js'
 
 export type Gateway = {
-  app: OpenAPIHono<GatewayEnv>
+  app: GatewayApp
   config: Config
   logger: Logger
   mongo: MongoHandle
-  routeTable: RouteTable
+  settings: RouteSettings
   cache?: ResponseCache
   close(): Promise<void>
 }
 
 /** Builds everything the app needs from a validated config; used by the Node server and the Vercel entry. */
 export function createGateway(config: Config, logger: Logger = createLogger(config.LOG_LEVEL, config.LOG_FLUSH_MS)): Gateway {
-  const routeTable = loadRouteTable(config)
+  const urlMap = legacyUrlMap(routeDeclarations)
+  const settings = loadRouteSettings(config, routeDeclarations, urlMap)
   const mongo = createMongo(config)
   const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
-  const app = createApp({ config, mongo, logger, routeTable, cache })
+  const app = createApp({ config, mongo, logger, settings, urlMap, cache })
   const close = async () => {
     await Promise.all([mongo.close(), cache?.close()])
   }
-  return { app, config, logger, mongo, routeTable, cache, close }
+  return { app, config, logger, mongo, settings, cache, close }
 }
 
-/** Defaults, then `ROUTES_FILE`, then `ROUTE_MODES`: the most specific setting wins. */
-function loadRouteTable(config: Config): RouteTable {
-  const layers = []
+/**
+ * The declarations, then ROUTES_FILE, then ROUTE_MODES (the most specific wins; live overrides go on top at
+ * run time). Every problem in any of them is reported at once, as one ConfigError.
+ */
+export function loadRouteSettings(
+  config: Pick<Config, 'ROUTES_FILE' | 'ROUTE_MODES'>,
+  declarations: readonly RouteDeclaration[],
+  legacyRules?: Parameters<typeof validateRoutes>[2],
+): RouteSettings {
+  const problems: string[] = []
+  const layers: OverrideLayer[] = []
   if (config.ROUTES_FILE) {
+    let text: string | undefined
     try {
-      layers.push(parseOverridesFile(readFileSync(config.ROUTES_FILE, 'utf8'), defaultRoutes))
+      text = readFileSync(config.ROUTES_FILE, 'utf8')
     } catch (error) {
-      throw new ConfigError([`ROUTES_FILE: ${(error as Error).message}`])
+      problems.push(`ROUTES_FILE: cannot read ${config.ROUTES_FILE}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    }
+    if (text !== undefined) {
+      const file = parseOverridesFile(text)
+      problems.push(...file.problems.map((problem) => `ROUTES_FILE: ${problem}`))
+      layers.push({ source: 'file', overrides: file.overrides })
     }
   }
-  try {
-    layers.push(parseModeOverrides(config.ROUTE_MODES, defaultRoutes))
-  } catch (error) {
-    throw new ConfigError([`ROUTE_MODES: ${(error as Error).message}`])
-  }
-  return new RouteTable(defaultRoutes, ...layers)
+  const env = parseModeOverrides(config.ROUTE_MODES)
+  problems.push(...env.problems.map((problem) => `ROUTE_MODES: ${problem}`))
+  layers.push({ source: 'env', overrides: env.overrides })
+  problems.push(...validateRoutes(declarations, layers, legacyRules))
+  if (problems.length > 0) throw new ConfigError(problems)
+  return new RouteSettings(declarations, layers)
 }

@@ -25,7 +25,7 @@ function main(): void {
   const stopIndexes = ensureIndexesAtStartup(gateway.mongo.db, logger)
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     const worker = cluster.isWorker ? cluster.worker?.id : undefined
-    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.routeTable.routes }, 'gateway listening')
+    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.settings.all() }, 'gateway listening')
   }) as Server
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'server failed')

@@ -95,3 +95,9 @@ function validSequenceLength(bytes: number[], i: number): number {
   }
   return need + 1
 }
+
+/** `request.args.get(name)` where an empty value counts as absent (`if value:` in the legacy code). */
+export function nonEmptyArg(args: Map<string, string>, name: string): string | undefined {
+  const value = args.get(name)
+  return value === undefined || value === '' ? undefined : value
+}

@@ -1,10 +1,11 @@
-import { Hono, type Handler } from 'hono'
+import { Hono } from 'hono'
 import { ObjectId, type Db } from 'mongodb'
 import { describe, expect, it } from 'vitest'
 import type { GatewayEnv } from '../env.js'
 import { encodeSession, openSession } from '../../compat/flask/session.js'
 import { sessionIdentifier } from '../../compat/flask/login.js'
-import { requireUser, sessionSecretKeys } from './require-user.js'
+import { Defer } from '../route.js'
+import { loginRequired, sessionSecretKeys, withSessionHeaders } from './require-user.js'
 
 const ACTIVE = new ObjectId('0123456789abcdef01234567')
 const INACTIVE = new ObjectId('0123456789abcdef01234568')
@@ -32,11 +33,19 @@ function fakeDb() {
 
 function appWith(secretKeys = ['current', 'previous']) {
   const { db, queries } = fakeDb()
-  const legacy: Handler<GatewayEnv> = (c) => c.text('from legacy', 418)
+  const authenticate = loginRequired({ db, secretKeys })
+  // The dispatcher's use of the policy, reduced: a deferral is answered by "legacy" (418 here).
   const app = new Hono<GatewayEnv>()
-  app.use(requireUser({ db, secretKeys, legacy }))
-  app.get('/api/me', (c) => c.json(c.get('user')))
-  app.get('/page', (c) => c.text('page'))
+  app.get('*', async (c) => {
+    const outcome = await authenticate({
+      cookieHeader: c.req.header('cookie'),
+      path: c.req.path,
+      legacyIdentity: sessionIdentifier(null, null, c.req.header('user-agent') ?? null),
+    })
+    if (outcome instanceof Defer) return c.text('from legacy', 418)
+    if (outcome instanceof Response) return outcome
+    return withSessionHeaders(c.req.path === '/page' ? c.text('page') : c.json(outcome.user), outcome.setCookie)
+  })
   return { app, queries }
 }
 
@@ -44,7 +53,7 @@ const cookieFor = (userId: unknown, key = 'current') => `session=${encodeSession
 const get = (app: Hono<GatewayEnv>, cookie?: string, path = '/api/me') =>
   app.request(path, { headers: cookie === undefined ? {} : { cookie } })
 
-describe('requireUser', () => {
+describe('loginRequired', () => {
   it('sets the user from a valid session and loads it by _id, active only, projected', async () => {
     const { app, queries } = appWith()
     const response = await get(app, cookieFor(ACTIVE.toHexString()))

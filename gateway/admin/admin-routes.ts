@@ -1,12 +1,12 @@
 import { Hono } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import type { GatewayEnv } from '../../core/env.js'
-import type { RouteTable } from '../dispatch/route-table.js'
+import type { RouteSettings } from '../../core/route-settings.js'
 import type { GatewayMetrics } from '../observability/metrics.js'
 import type { ShadowRecorder } from '../shadow/shadow-recorder.js'
 
 export type AdminOptions = {
-  table: RouteTable
+  settings: RouteSettings
   metrics: GatewayMetrics
   shadow: ShadowRecorder
   /** When set, both endpoints require `Authorization: Bearer <token>`. */
@@ -14,7 +14,7 @@ export type AdminOptions = {
 }
 
 /** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
-export function adminRoutes({ table, metrics, shadow, token }: AdminOptions): Hono<GatewayEnv> {
+export function adminRoutes({ settings, metrics, shadow, token }: AdminOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
   if (token) {
     app.use('/_gateway/*', bearerAuth({ token }))
@@ -38,8 +38,10 @@ export function adminRoutes({ table, metrics, shadow, token }: AdminOptions): Ho
       {
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         windowSeconds: 600,
-        routes: table.routes.map((route) => ({
+        routes: settings.declarations.map((declaration) => settings.get(declaration.name)).map((route) => ({
           ...route,
+          methods: settings.declarations.find((declaration) => declaration.name === route.name)!.methods,
+          rule: settings.declarations.find((declaration) => declaration.name === route.name)!.rule,
           ...describe(route.name),
           fallbacks: fallbacks.get(route.name) ?? 0,
           ...(route.mode === 'shadow' || shadow.summary(route.name).match + shadow.summary(route.name).mismatch > 0

@@ -1,8 +1,7 @@
 import type { ErrorHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { GatewayEnv } from '../../core/env.js'
-import { isMongoUnavailable } from '../mongo/errors.js'
-import { isLegacyCrash, legacyCrashResponse } from '../../core/legacy-json.js'
+import { isMongoUnavailable } from '../../core/mongo-errors.js'
 import type { Logger } from '../../core/logger.js'
 
 /**
@@ -16,11 +15,6 @@ export function errorResponses(logger: Logger): ErrorHandler<GatewayEnv> {
     if (isMongoUnavailable(error)) {
       logger.warn({ requestId, err: error }, 'mongodb unavailable')
       return c.json({ erro: 'Banco de dados indisponível', requestId }, 503, { 'retry-after': '5' })
-    }
-    if (isLegacyCrash(error)) {
-      // The data makes the legacy view raise too: answer as it does (its 500 body, byte for byte).
-      logger.warn({ requestId, err: error }, 'legacy-incompatible data: answered as the legacy app does (500)')
-      return legacyCrashResponse()
     }
     logger.error({ requestId, err: error }, 'unhandled error')
     return c.json({ erro: 'Erro interno', requestId }, 500)

@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client'
 import type { Upstream } from '../../core/response-info.js'
+import type { DecisionEvent } from '../../core/dispatch.js'
 
 export type ShadowResult = 'match' | 'mismatch' | 'error' | 'skipped'
 
@@ -36,6 +37,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   })
 
+  private readonly decisions = new Counter({
+    name: 'gateway_decisions_total',
+    help: 'Who answered each declared route, and why (mode, canary, override, defer, fallback)',
+    labelNames: ['route', 'side', 'why', 'detail'] as const,
+    registers: [this.registry],
+  })
+
   constructor() {
     collectDefaultMetrics({ register: this.registry })
   }
@@ -47,6 +55,11 @@ export class GatewayMetrics {
 
   countShadow(route: string, result: ShadowResult): void {
     this.shadowComparisons.inc({ route, result })
+  }
+
+  countDecision(event: DecisionEvent): void {
+    this.decisions.inc({ route: event.route, side: event.side, why: event.why, detail: event.detail ?? '' })
+    if (event.why === 'fallback') this.fallbacks.inc({ route: event.route, reason: event.detail ?? 'error' })
   }
 
   countFallback(route: string, reason: string): void {

@@ -1,19 +1,19 @@
 import type { CapturedResponse } from '../../legacy-proxy/capture.js'
-import type { RouteEntry } from '../dispatch/route-table.js'
+import type { EffectiveRoute } from '../../core/route-settings.js'
 import { firstDifference, type Json } from './json-diff.js'
 import type { ShadowRecorder } from './shadow-recorder.js'
 
-export type ShadowRequest = { requestId: string; target: string; request: Request }
+export type ShadowRequest = { requestId: string; target: string }
 
 /**
  * Runs the gateway's handler for a request the legacy app already answered, and records whether the two
  * agree. Called after the client has its response; never throws (the candidate's failures are counted).
  */
 export async function compareWithGateway(
-  route: RouteEntry,
+  route: Pick<EffectiveRoute, 'name' | 'shadowIgnore'>,
   shadow: ShadowRequest,
   legacy: CapturedResponse | undefined,
-  runGateway: (request: Request) => Promise<Response>,
+  runGateway: () => Promise<Response>,
   recorder: ShadowRecorder,
 ): Promise<void> {
   const legacyJson = legacy && parseJson(legacy.contentType, legacy.body)
@@ -25,7 +25,7 @@ export async function compareWithGateway(
   let gatewayText: string
   let gatewayJson: Json | undefined
   try {
-    const response = await runGateway(shadow.request)
+    const response = await runGateway()
     gatewayStatus = response.status
     gatewayText = await response.text()
     gatewayJson = parseJson(response.headers.get('content-type'), Buffer.from(gatewayText))
@@ -38,7 +38,7 @@ export async function compareWithGateway(
       ? `status ${legacy.status} vs ${gatewayStatus}`
       : gatewayJson === undefined
         ? 'gateway body is not JSON'
-        : firstDifference(legacyJson, gatewayJson, route.shadowIgnore)
+        : firstDifference(legacyJson, gatewayJson, [...route.shadowIgnore])
   if (!difference) {
     recorder.record(route.name, 'match')
     return

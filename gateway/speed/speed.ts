@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from '../../core/env.js'
 import { sentByProxy } from '../../core/response-info.js'
 import { bodyEtag } from '../../core/response-cache.js'
-import { jsonBodyOf } from './json-body.js'
+import { jsonBodyOf } from '../../core/json-body.js'
 
 const brotli = promisify(brotliCompress)
 const gzipAsync = promisify(gzip)

@@ -1,5 +1,5 @@
 /**
- * `POST /login` and `GET /logout` answered by the gateway (route table entries `login` / `logout`, mode
+ * `POST /login` and `GET /logout` answered by the gateway (declarations `login` / `logout`, mode
  * `migrated`), writing the same cookies the legacy Flask-Login app writes, so either side can serve any
  * later request. See docs/auth.md.
  *
@@ -10,10 +10,7 @@
  * on to the legacy app with the original body, so failures render the legacy form itself (same template,
  * same message, same navigation for an already logged-in user) with no copy of it here.
  */
-import { OpenAPIHono } from '@hono/zod-openapi'
-import type { Context, Handler, Next } from 'hono'
-import type { Db, ObjectId } from 'mongodb'
-import { replayBodyToLegacy } from '../../legacy-proxy/proxy.js'
+import type { ObjectId } from 'mongodb'
 import { getCookie, hasCookie } from '../../compat/werkzeug/cookies.js'
 import {
   REMEMBER_COOKIE_DURATION_SECONDS,
@@ -21,11 +18,9 @@ import {
   encodeRememberCookie,
 } from '../../compat/flask/login.js'
 import { SESSION_COOKIE_NAME, openSession, type SessionData } from '../../compat/flask/session.js'
-import { requestIdentifier, sessionSecretKeys } from '../../core/auth/require-user.js'
 import { pythonTruthy, savedSessionCookie } from '../../core/auth/session-save.js'
 import { REMEMBER_DELETE_COOKIE, rememberSetCookie } from '../../core/auth/set-cookie.js'
-import type { Config } from '../../gateway/config/config.js'
-import type { GatewayEnv } from '../../core/env.js'
+import { defer, defineGroup, defineRoute, type RouteContext } from '../../core/route.js'
 import type { Logger } from '../../core/logger.js'
 import { firstValue, parseUrlencodedStrict } from './form.js'
 import { checkWerkzeugPassword } from './password.js'
@@ -36,41 +31,40 @@ import { HTML, TOO_MANY_REQUESTS_BODY, redirectBody } from './responses.js'
 export const LOGIN_BODY_LIMIT_BYTES = 16 * 1024
 export const RATE_LIMIT_WINDOW_MS = 60_000
 
-export type LoginDeps = {
-  db: Db
-  config: Pick<Config, 'SECRET_KEY' | 'SECRET_KEY_FALLBACKS' | 'LOGIN_RATE_LIMIT_PER_IP' | 'LOGIN_RATE_LIMIT_PER_EMAIL'>
-  logger: Logger
-  legacy: Handler<GatewayEnv>
-}
-
 type UserDoc = { _id: ObjectId; email: string; ativo?: unknown; senha_hash?: unknown }
 
-export function loginRoutes(deps: LoginDeps): OpenAPIHono<GatewayEnv> {
-  const { config, logger, legacy } = deps
-  const users = deps.db.collection<UserDoc>('usuarios')
-  const secretKeys = sessionSecretKeys(config)
-  const perAddress = new FixedWindowLimiter(config.LOGIN_RATE_LIMIT_PER_IP, RATE_LIMIT_WINDOW_MS)
-  const perEmail = new FixedWindowLimiter(config.LOGIN_RATE_LIMIT_PER_EMAIL, RATE_LIMIT_WINDOW_MS)
-  const app = new OpenAPIHono<GatewayEnv>()
-
-  app.post('/login', async (c, next) => {
-    const address = peerAddress(c)
+/** `POST /login` (auth.login), answered by the gateway only when it can complete the login exactly like the legacy app. */
+export const login = defineRoute({
+  name: 'login',
+  methods: ['POST'],
+  rule: '/login',
+  // Moves to the gateway with ROUTE_MODES=login=migrated,logout=migrated (docs/auth.md).
+  mode: 'legacy',
+  auth: 'none',
+  bodyLimitBytes: LOGIN_BODY_LIMIT_BYTES,
+  openapi: {
+    tags: ['auth'],
+    summary: 'Log in with the legacy form (email, password, remember); redirects to `next`',
+    responses: { 302: { description: 'Logged in: the Flask session cookie (and remember_token) are set' }, 429: { description: 'Too many attempts' } },
+  },
+  async handle(ctx) {
+    const { logger, perAddress, perEmail, secretKeys, config } = loginState(ctx)
+    const address = ctx.peerAddress
     const byAddress = perAddress.hit(address)
-    if (!byAddress.allowed) return tooManyRequests(c, byAddress.retryAfterSeconds, logger, 'address')
+    if (!byAddress.allowed) return tooManyRequests(ctx, byAddress.retryAfterSeconds, logger, 'address')
 
-    const length = c.req.header('content-length')
-    if (!isFormEncoded(c.req.header('content-type')) || c.req.header('transfer-encoding') !== undefined ||
-        length === undefined || !/^\d{1,9}$/.test(length) || Number(length) > LOGIN_BODY_LIMIT_BYTES) {
-      return legacy(c, next) // body still unread: proxied as is
+    const headers = ctx.request.headers
+    const length = headers.get('content-length')
+    if (!isFormEncoded(headers.get('content-type') ?? undefined) || headers.get('transfer-encoding') !== null ||
+        length === null || !/^\d{1,9}$/.test(length) || Number(length) > LOGIN_BODY_LIMIT_BYTES) {
+      return defer('login-unsupported-body') // body still unread: proxied as is
     }
-    const body = Buffer.from(await c.req.arrayBuffer())
-    const toLegacy = () => {
-      replayBodyToLegacy(c.env.incoming, body)
-      return legacy(c, next)
-    }
+    const body = Buffer.from(await ctx.body())
+    // The legacy app renders every failure itself, from the same body (the dispatcher replays it).
+    const toLegacy = () => defer('login-not-completed')
 
     const form = parseUrlencodedStrict(body)
-    const target = c.env.incoming.url ?? '/login'
+    const target = ctx.rawTarget
     const queryStart = target.indexOf('?')
     const query = parseUrlencodedStrict(Buffer.from(queryStart === -1 ? '' : target.slice(queryStart + 1), 'latin1'))
     if (form === null || query === null) return toLegacy()
@@ -80,14 +74,14 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<GatewayEnv> {
     const email = stripAscii(rawEmail).toLowerCase()
     if (email) {
       const byEmail = perEmail.check(email)
-      if (!byEmail.allowed) return tooManyRequests(c, byEmail.retryAfterSeconds, logger, 'email')
+      if (!byEmail.allowed) return tooManyRequests(ctx, byEmail.retryAfterSeconds, logger, 'email')
     }
     const password = firstValue(form, 'password') ?? ''
     const remember = Boolean(firstValue(form, 'remember'))
     const location = safeDestination(firstValue(query, 'next'))
     if (!/^[\x20-\x7e]*$/.test(location)) return toLegacy()
 
-    const doc = email ? await users.findOne({ email }) : null
+    const doc = email ? await ctx.db.collection<UserDoc>('usuarios').findOne({ email }) : null
     const verdict = doc && pythonTruthy(doc.ativo) ? await checkWerkzeugPassword(doc.senha_hash, password) : 'mismatch'
     if (verdict !== 'match') {
       if (verdict === 'mismatch' && email) perEmail.hit(email)
@@ -103,11 +97,11 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<GatewayEnv> {
     }
 
     // login_user(User(doc), remember=…) on top of whatever valid session the browser already had.
-    const opened = openSession(getCookie(c.req.header('cookie'), SESSION_COOKIE_NAME), { secretKeys })
+    const opened = openSession(getCookie(headers.get('cookie') ?? undefined, SESSION_COOKIE_NAME), { secretKeys })
     const session: SessionData = opened.ok ? { ...opened.data } : {}
     session._user_id = String(doc!._id)
     session._fresh = true
-    session._id = requestIdentifier(c)
+    session._id = ctx.legacyIdentity
     const nowMs = Date.now()
     const cookies: string[] = []
     // Flask-Login's after_request pops "_remember" and acts on it ("set" when remember=True).
@@ -121,17 +115,31 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<GatewayEnv> {
       cookies.push(REMEMBER_DELETE_COOKIE)
     }
     cookies.push(savedSessionCookie(session, true, config.SECRET_KEY, nowMs)!)
-    logger.info({ requestId: c.get('requestId'), userId: session._user_id, remember }, 'login')
+    logger.info({ requestId: ctx.requestId, userId: session._user_id, remember }, 'login')
     return redirect(location, cookies)
-  })
+  },
+})
 
-  app.get('/logout', async (c) => {
-    const cookieHeader = c.req.header('cookie')
+/** `GET /logout` (auth.logout). */
+export const logout = defineRoute({
+  name: 'logout',
+  methods: ['GET'],
+  rule: '/logout',
+  mode: 'legacy',
+  auth: 'none',
+  openapi: {
+    tags: ['auth'],
+    summary: 'Log out: clears the session (and the remember_token cookie)',
+    responses: { 302: { description: 'Redirect to /login' } },
+  },
+  async handle(ctx) {
+    const { secretKeys, config } = loginState(ctx)
+    const cookieHeader = ctx.request.headers.get('cookie') ?? undefined
     const opened = openSession(getCookie(cookieHeader, SESSION_COOKIE_NAME), { secretKeys })
     const session: SessionData = opened.ok ? { ...opened.data } : {}
     let modified = false
     // current_user is loaded first: basic session protection marks a session from elsewhere as not fresh.
-    if (Object.keys(session).length > 0 && session._id !== requestIdentifier(c) && session._fresh !== false) {
+    if (Object.keys(session).length > 0 && session._id !== ctx.legacyIdentity && session._fresh !== false) {
       session._fresh = false
       modified = true
     }
@@ -158,9 +166,35 @@ export function loginRoutes(deps: LoginDeps): OpenAPIHono<GatewayEnv> {
     const sessionCookie = savedSessionCookie(session, modified, config.SECRET_KEY)
     if (sessionCookie) cookies.push(sessionCookie)
     return redirect('/login', cookies)
-  })
+  },
+})
 
-  return app
+export const loginGroup = defineGroup({ name: 'login', routes: [login, logout] })
+
+type LoginState = {
+  config: { SECRET_KEY: string }
+  logger: Logger
+  perAddress: FixedWindowLimiter
+  perEmail: FixedWindowLimiter
+  secretKeys: string[]
+}
+const stateByDb = new WeakMap<object, LoginState>()
+
+/** Per-process login state (the rate limiters), made once per database handle. */
+function loginState(ctx: RouteContext): LoginState {
+  let state = stateByDb.get(ctx.db)
+  if (!state) {
+    const { settings } = ctx
+    state = {
+      config: { SECRET_KEY: settings.secretKeys[0]! },
+      logger: ctx.logger,
+      perAddress: new FixedWindowLimiter(settings.loginRateLimitPerIp, RATE_LIMIT_WINDOW_MS),
+      perEmail: new FixedWindowLimiter(settings.loginRateLimitPerEmail, RATE_LIMIT_WINDOW_MS),
+      secretKeys: [...settings.secretKeys],
+    }
+    stateByDb.set(ctx.db, state)
+  }
+  return state
 }
 
 /** `_destino_seguro(request.args.get("next"))`: a path starting with one "/", else the home page. */
@@ -175,18 +209,15 @@ function redirect(location: string, cookies: string[]): Response {
   return response
 }
 
-function tooManyRequests(c: Context<GatewayEnv>, retryAfterSeconds: number, logger: Logger, limit: 'address' | 'email'): Response {
-  logger.warn({ requestId: c.get('requestId'), limit, retryAfterSeconds }, 'login rate limited')
-  return c.body(TOO_MANY_REQUESTS_BODY, 429, { 'content-type': HTML, 'retry-after': String(retryAfterSeconds) })
+function tooManyRequests(ctx: RouteContext, retryAfterSeconds: number, logger: Logger, limit: 'address' | 'email'): Response {
+  logger.warn({ requestId: ctx.requestId, limit, retryAfterSeconds }, 'login rate limited')
+  return new Response(TOO_MANY_REQUESTS_BODY, { status: 429, headers: { 'content-type': HTML, 'retry-after': String(retryAfterSeconds) } })
 }
 
 function isFormEncoded(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded'
 }
 
-function peerAddress(c: Context<GatewayEnv>): string {
-  return c.env.incoming?.socket?.remoteAddress ?? 'unknown'
-}
 
 // str.strip() for ASCII text: whitespace is \t\n\v\f\r, \x1c-\x1f and space.
 function stripAscii(text: string): string {

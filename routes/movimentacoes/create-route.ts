@@ -1,22 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi'
-import type { Context, MiddlewareHandler } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import type { Db, MongoClient, ObjectId } from 'mongodb'
-import type { GatewayEnv } from '../../core/env.js'
+import { z, type RouteConfig } from '@hono/zod-openapi'
+import type { Db, ObjectId } from 'mongodb'
+import { defineRoute } from '../../core/route.js'
 import type { Logger } from '../../core/logger.js'
-import { httpErrorResponse, legacyError, legacyJsonText } from '../../core/legacy-json.js'
+import { httpErrorResponse, jsonErrorResponse, legacyJsonText } from '../../core/legacy-json.js'
 import { pythonJsonDumps } from '../../compat/python/json-encode.js'
+import { replicaSetDetector } from '../shared/replica-set.js'
 import { movementsJson } from '../shared/movements-json.js'
-import { ErrorSchema, UnauthenticatedResponse, UnavailableResponse, errorResponse, routeGroup } from '../shared/openapi.js'
+import { ErrorSchema, UnauthenticatedResponse, UnavailableResponse, errorResponse } from '../shared/openapi.js'
 import { PyJsonError, parsePythonJson } from '../../compat/python/json-decode.js'
 import { MovementInsertError, applyMovement, itemJson, type ApplyDeps } from './apply-movement.js'
 import { checkMovementBody, isJsonMimetype, mimetypeOf } from './create-validate.js'
 import { CreateBody, CreateResponse, InsufficientStock } from './create-schemas.js'
 import { IdempotencyStore, fingerprint, isValidIdempotencyKey, type Claim } from './idempotency.js'
 
-const route = createRoute({
-  method: 'post',
-  path: '/api/movimentacoes',
+const openapi = {
   tags: ['movimentacoes'],
   summary: 'Register an entrada, saída or ajuste (atomic; optional Idempotency-Key)',
   request: {
@@ -36,46 +33,38 @@ const route = createRoute({
     422: errorResponse('Chave de idempotência reutilizada com outro conteúdo'),
     503: UnavailableResponse,
   },
-})
+} satisfies Omit<RouteConfig, "method" | "path">
 
-export type CreateDeps = { db: Db; client: MongoClient; logger: Logger; bodyLimitBytes: number; usesTransactions: () => Promise<boolean> }
+/** `POST /api/movimentacoes` (api_movimentacoes.registrar): atomic, with an optional Idempotency-Key. */
+export const createMovement = defineRoute({
+  name: 'movimentacoes-create',
+  methods: ['POST'],
+  rule: '/api/movimentacoes',
+  mode: 'migrated',
+  auth: 'login_required',
+  // Documented only: the body is decoded and checked with Python semantics in the handler, in the legacy
+  // order (415 before 413 before 400), which a JSON validator middleware would not reproduce.
+  openapi,
+  async handle(ctx) {
+    const key = ctx.request.headers.get('idempotency-key') ?? undefined
+    if (key !== undefined && !isValidIdempotencyKey(key)) return jsonErrorResponse('Chave de idempotência inválida', 400)
+    const contentType = ctx.request.headers.get('content-type') ?? undefined
+    // Flask's get_json() refuses a non-JSON content type before reading the body.
+    if (!isJsonMimetype(contentType)) return httpErrorResponse(415)
+    const body = await ctx.body()
+    const user = ctx.user!
+    const apply: ApplyDeps = { db: ctx.db, client: ctx.db.client, logger: ctx.logger, usesTransactions: transactionsOf(ctx.db, ctx.logger) }
+    if (key === undefined) return send(await decide(apply, body, user.email))
 
-const JSON_TYPE = { 'content-type': 'application/json' }
-
-export function createRoutes(deps: CreateDeps) {
-  const app = routeGroup()
-  const store = new IdempotencyStore(deps.db)
-  const apply: ApplyDeps = { db: deps.db, client: deps.client, logger: deps.logger, usesTransactions: deps.usesTransactions }
-
-  // Documented through the registry only: the body is decoded and checked with Python semantics in the handler,
-  // in the legacy order (415 before 413 before 400), which a JSON validator middleware would not reproduce.
-  app.openAPIRegistry.registerPath(route)
-
-  const checkKey: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-    const key = c.req.header('idempotency-key')
-    if (key !== undefined && !isValidIdempotencyKey(key)) return legacyError(c, 'Chave de idempotência inválida', 400)
-    await next()
-  }
-  // Flask's get_json() refuses a non-JSON content type before reading the body.
-  const requireJson: MiddlewareHandler<GatewayEnv> = async (c, next) => {
-    if (!isJsonMimetype(c.req.header('content-type'))) return httpErrorResponse(415)
-    await next()
-  }
-  const limit = bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => httpErrorResponse(413) })
-
-  app.post('/api/movimentacoes', checkKey, requireJson, limit, async (c) => {
-    const body = new Uint8Array(await c.req.arrayBuffer())
-    const key = c.req.header('idempotency-key')
-    if (key === undefined) return send(c, await decide(apply, body, c.get('user').email))
-
-    const claim = await store.claim(c.get('user').id, key, fingerprint(mimetypeOf(c.req.header('content-type')), body))
-    if (claim.kind === 'replay') return c.body(claim.response.body, claim.response.status as 201, { ...JSON_TYPE, 'idempotent-replayed': 'true' })
-    if (claim.kind === 'mismatch') return legacyError(c, 'Chave de idempotência reutilizada com outro conteúdo', 422)
-    if (claim.kind === 'in-progress') return legacyError(c, 'Requisição com esta chave de idempotência ainda em andamento', 409)
+    const store = new IdempotencyStore(ctx.db)
+    const claim = await store.claim(user.id, key, fingerprint(mimetypeOf(contentType), body))
+    if (claim.kind === 'replay') return new Response(claim.response.body, { status: claim.response.status, headers: { ...JSON_TYPE, 'idempotent-replayed': 'true' } })
+    if (claim.kind === 'mismatch') return jsonErrorResponse('Chave de idempotência reutilizada com outro conteúdo', 422)
+    if (claim.kind === 'in-progress') return jsonErrorResponse('Requisição com esta chave de idempotência ainda em andamento', 409)
 
     let result: Decision
     try {
-      result = (claim.takeover && (await landedEarlier(deps.db, claim))) || (await decide(apply, body, c.get('user').email, claim.movementId))
+      result = (claim.takeover && (await landedEarlier(ctx.db, claim))) || (await decide(apply, body, user.email, claim.movementId))
     } catch (error) {
       // Nothing was written unless the movement insert failed after the stock update; then the key stays
       // pending until the background compensation is over (its lease), and a retry gets 409 meanwhile.
@@ -83,17 +72,26 @@ export function createRoutes(deps: CreateDeps) {
       throw error instanceof MovementInsertError ? error.cause : error
     }
     await store.complete(claim.id, { status: result.status, body: result.text }).catch((error: unknown) => {
-      deps.logger.warn({ err: error, requestId: c.get('requestId') }, 'idempotency key not recorded; a retry will find the movement by id')
+      ctx.logger.warn({ err: error, requestId: ctx.requestId }, 'idempotency key not recorded; a retry will find the movement by id')
     })
-    return send(c, result)
-  })
-  return app
+    return send(result)
+  },
+})
+
+const JSON_TYPE = { 'content-type': 'application/json' }
+
+/** One replica-set detector per database handle (the transaction branch needs a replica set). */
+const detectors = new WeakMap<Db, () => Promise<boolean>>()
+function transactionsOf(db: Db, logger: Logger): () => Promise<boolean> {
+  let detector = detectors.get(db)
+  if (!detector) detectors.set(db, (detector = replicaSetDetector(db, logger)))
+  return detector
 }
 
 type Decision = { status: number; text: string }
 
-function send(c: Context<GatewayEnv>, decision: Decision): Response {
-  return c.body(decision.text, decision.status as 201, JSON_TYPE)
+function send(decision: Decision): Response {
+  return new Response(decision.text, { status: decision.status, headers: JSON_TYPE })
 }
 
 async function decide(apply: ApplyDeps, body: Uint8Array, usuario: string, movementId?: ObjectId): Promise<Decision> {

@@ -1,7 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Hook } from '@hono/zod-openapi'
-import type { GatewayEnv } from '../../core/env.js'
-import { httpErrorResponse } from '../../core/legacy-json.js'
+import { z } from '@hono/zod-openapi'
 
 /**
  * A query parameter as documented. The real checks run in the handler, in the legacy order and with
@@ -25,17 +22,6 @@ export const errorResponse = (description: string) => ({
 
 export const UnauthenticatedResponse = errorResponse('Não autenticado (no valid session cookie)')
 export const UnavailableResponse = errorResponse('Banco de dados indisponível (MongoDB unreachable)')
-
-/** Any zod validation failure that does get through answers like Werkzeug's 400 on an /api route. */
-export const legacyValidationHook: Hook<unknown, GatewayEnv, string, unknown> = (result, c) => {
-  if (!result.success) return httpErrorResponse(400)
-  return undefined
-}
-
-/** A route group app with the legacy validation hook. */
-export function routeGroup(): OpenAPIHono<GatewayEnv> {
-  return new OpenAPIHono<GatewayEnv>({ defaultHook: legacyValidationHook })
-}
 
 /** The fields of stockLineJson() (routes/shared/stock-line-json.ts), in its key order. */
 export const stockLineFields = {
@@ -62,9 +48,3 @@ export const MovementSchema = z
     estoque_posterior: z.number().nullable(),
   })
   .openapi('Movimentacao')
-
-/**
- * Handlers answer with the legacy serializer (bigints, -0.0, http-dates: see legacy-json.ts), not `c.json`,
- * so their responses are plain `Response`s; this tells the typed `app.openapi` handler signature so.
- */
-export const asRouteResponse = (response: Response) => response as never

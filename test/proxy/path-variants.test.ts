@@ -8,7 +8,7 @@ import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
 import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
-import { defaultRoutes } from '../../gateway/dispatch/route-table.js'
+import { routeDeclarations } from '../../routes/index.js'
 import { expectLabelled, rawRequest, type RawResponse } from './support.js'
 
 let testDb: Awaited<ReturnType<typeof connectTestDb>>
@@ -63,7 +63,9 @@ function spellings(path: string): string[] {
   ]
 }
 
-const migrated = defaultRoutes.filter((route) => route.mode === 'migrated')
+const migrated = routeDeclarations
+  .filter((route) => route.mode === 'migrated')
+  .flatMap((route) => route.methods.map((method) => ({ method, path: route.rule })))
 const otherMethods = (method: string) => ['HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', method === 'GET' ? 'POST' : 'GET']
 
 const variantCases: Case[] = migrated.flatMap((route) => [

@@ -1,0 +1,98 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { GatewayEnv } from './env.js'
+import { decide, type Decision, type Side } from './decision.js'
+import { isIdempotentMethod, type RouteServices } from './route.js'
+import { requestFacts, routeContext, type RequestFacts } from './route-context.js'
+import type { EffectiveRoute, RouteSettings } from './route-settings.js'
+import type { RoutedRequest, RouteRouter } from './router.js'
+import { runRoute, type RouteOutcome, type RunRouteDeps } from './run-route.js'
+
+/** The legacy proxy: answers the request, with the body bytes already read from it when there are any. */
+export type LegacyForward = (c: Context<GatewayEnv>, init?: { body?: Uint8Array }) => Promise<Response>
+
+/** A finished decision with its outcome, for metrics, logs and guards. */
+export type DecisionEvent = Decision & { method: string; status?: number; failure?: string }
+
+export type ShadowRequest = {
+  c: Context<GatewayEnv>
+  route: EffectiveRoute
+  facts: RequestFacts
+  /** The gateway's run of the same request, exactly as in migrated mode but marked `shadow`. */
+  runGateway: (body?: Uint8Array) => Promise<RouteOutcome>
+}
+
+export type DispatchOptions = RunRouteDeps & {
+  router: RouteRouter
+  settings: RouteSettings
+  services: RouteServices
+  legacy: LegacyForward
+  /** Shadow mode: the legacy app answers the client; the comparison runs aside. */
+  shadow: (request: ShadowRequest) => Promise<Response>
+  observe: (event: DecisionEvent) => void
+  /** A tester's explicit choice of side (admin-authorized header), if any. */
+  overrideSide?: (c: Context<GatewayEnv>) => Side | undefined
+}
+
+/**
+ * The one decision point: the router names the declaration (or none), the route's settings pick a side,
+ * and every outcome that hands the request on — a deferral, a fallback — is acted on here and counted.
+ */
+export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv> {
+  const { router, settings, legacy, observe } = options
+  return async (c) => {
+    const facts = requestFacts(c)
+    const routed = router.route(facts.method, facts.rawTarget)
+    if (!routed) {
+      c.set('routeName', 'unlisted')
+      return legacy(c)
+    }
+    const effective = settings.get(routed.route.name)
+    c.set('routeName', effective.name)
+    const decision = decide(effective, {
+      cookieHeader: c.req.header('cookie'),
+      peerAddress: facts.peerAddress,
+      override: options.overrideSide?.(c),
+    })
+    if (decision.side === 'legacy') {
+      if (effective.mode === 'shadow' && decision.why === 'mode') {
+        observe({ ...decision, method: facts.method })
+        return options.shadow({ c, route: effective, facts, runGateway: (body) => run(routed, facts, options, { shadow: true, body }) })
+      }
+      observe({ ...decision, method: facts.method })
+      return legacy(c)
+    }
+    return serveFromGateway(c, routed, facts, effective, decision, options)
+  }
+}
+
+async function serveFromGateway(
+  c: Context<GatewayEnv>,
+  routed: RoutedRequest,
+  facts: RequestFacts,
+  effective: EffectiveRoute,
+  decision: Decision,
+  options: DispatchOptions,
+): Promise<Response> {
+  const ctx = routeContext(facts, routed.route, routed.params, options.services, { shadow: false })
+  const outcome = await runRoute(ctx, options)
+  const { method } = facts
+  if (outcome.kind === 'defer') {
+    options.observe({ route: effective.name, side: 'legacy', why: 'defer', detail: outcome.reason, method })
+    const body = ctx.bodyBytes()
+    return options.legacy(c, body ? { body } : undefined)
+  }
+  const { response, failure } = outcome
+  // The legacy app shares the database: when it is down, the legacy would only wait on it too.
+  if (effective.fallback && failure === 'error' && isIdempotentMethod(method)) {
+    options.observe({ route: effective.name, side: 'legacy', why: 'fallback', detail: `status-${response.status}`, method })
+    await response.body?.cancel().catch(() => undefined)
+    return options.legacy(c)
+  }
+  options.observe({ ...decision, method, status: response.status, ...(failure ? { failure } : {}) })
+  return response
+}
+
+function run(routed: RoutedRequest, facts: RequestFacts, options: DispatchOptions, init: { shadow: boolean; body?: Uint8Array }) {
+  return runRoute(routeContext(facts, routed.route, routed.params, options.services, init), options)
+}
+

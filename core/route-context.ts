@@ -1,0 +1,90 @@
+import type { Context } from 'hono'
+import { identifierAtLegacy, sessionIdentifier } from '../compat/flask/login.js'
+import { parseArgs, rawQueryOf } from '../compat/werkzeug/query-string.js'
+import type { GatewayEnv } from './env.js'
+import { BodyTooLargeError, type RouteContext, type RouteDeclaration, type RouteParam, type RouteServices } from './route.js'
+
+/** What the dispatcher knows of a request before a handler runs; enough to build its context again (shadow). */
+export type RequestFacts = {
+  request: Request
+  method: string
+  rawTarget: string
+  requestId: string
+  peerAddress: string
+  legacyIdentity: string
+}
+
+export function requestFacts(c: Context<GatewayEnv>): RequestFacts {
+  const incoming = c.env?.incoming
+  const rawTarget = incoming?.url ?? pathAndQuery(c.req.url)
+  return {
+    request: c.req.raw,
+    method: c.req.method,
+    rawTarget,
+    requestId: c.get('requestId'),
+    peerAddress: incoming?.socket?.remoteAddress ?? 'unknown',
+    legacyIdentity: incoming
+      ? identifierAtLegacy(incoming)
+      : sessionIdentifier(c.req.header('x-forwarded-for') ?? null, null, c.req.header('user-agent') ?? null),
+  }
+}
+
+/** The handler's view of one request. `bodyBytes` keeps what was read, for a deferral to the legacy app. */
+export function routeContext(
+  facts: RequestFacts,
+  route: RouteDeclaration,
+  params: Readonly<Record<string, RouteParam>>,
+  services: RouteServices,
+  options: { shadow: boolean; body?: Uint8Array },
+): RouteContext & { bodyBytes(): Uint8Array | undefined } {
+  let args: Map<string, string> | undefined
+  let body: Promise<Uint8Array> | undefined = options.body ? Promise.resolve(options.body) : undefined
+  let bytes: Uint8Array | undefined = options.body
+  const limit = route.bodyLimitBytes ?? services.settings.bodyLimitBytes
+  return {
+    ...services,
+    route,
+    request: facts.request,
+    method: facts.method,
+    rawTarget: facts.rawTarget,
+    params,
+    args: () => (args ??= parseArgs(rawQueryOf(facts.rawTarget))),
+    body: () =>
+      (body ??= readBody(facts.request, limit).then((read) => {
+        bytes = read
+        return read
+      })),
+    bodyBytes: () => bytes,
+    user: undefined,
+    requestId: facts.requestId,
+    peerAddress: facts.peerAddress,
+    legacyIdentity: facts.legacyIdentity,
+    shadow: options.shadow,
+  }
+}
+
+/** Reads a request body up to `limitBytes`: a declared length over it is refused before anything is read. */
+export async function readBody(request: Request, limitBytes: number): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && Number(declared) > limitBytes) throw new BodyTooLargeError(limitBytes)
+  if (!request.body) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = request.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limitBytes) {
+      await reader.cancel().catch(() => undefined)
+      throw new BodyTooLargeError(limitBytes)
+    }
+    chunks.push(value)
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+}
+
+function pathAndQuery(url: string): string {
+  const parsed = new URL(url)
+  return `${parsed.pathname}${parsed.search}`
+}

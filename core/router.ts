@@ -1,0 +1,37 @@
+import type { RouteDeclaration, RouteParam } from './route.js'
+
+/**
+ * The legacy app's url map, as Werkzeug would match it (compat/werkzeug). Only `match` results name a rule;
+ * redirects (strict or merged slashes), 404s and 405s are the legacy app's to answer.
+ */
+export type UrlMapMatch =
+  | { kind: 'match'; endpoint: string; rule: string; params: Record<string, unknown> }
+  | { kind: 'redirect' | 'method-not-allowed' | 'not-found' }
+export type UrlMatcher = { match(method: string, rawTarget: string): UrlMapMatch }
+
+export type RoutedRequest = { route: RouteDeclaration; params: Record<string, RouteParam> }
+
+/**
+ * From a request to the declaration the legacy app's url map dispatches it to, or none: a request reaches a
+ * migrated handler exactly when the legacy app would have run the view it replaces, whatever its spelling.
+ */
+export class RouteRouter {
+  private readonly byRuleAndMethod = new Map<string, RouteDeclaration>()
+
+  constructor(
+    declarations: readonly RouteDeclaration[],
+    private readonly urlMap: UrlMatcher,
+  ) {
+    for (const route of declarations) {
+      for (const method of route.methods) this.byRuleAndMethod.set(`${method} ${route.rule}`, route)
+    }
+  }
+
+  route(method: string, rawTarget: string): RoutedRequest | undefined {
+    const found = this.urlMap.match(method, rawTarget)
+    if (found.kind !== 'match') return undefined
+    // HEAD is served by the GET view, as in Flask.
+    const route = this.byRuleAndMethod.get(`${method === 'HEAD' ? 'GET' : method} ${found.rule}`)
+    return route && { route, params: found.params as Record<string, RouteParam> }
+  }
+}

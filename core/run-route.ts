@@ -1,0 +1,65 @@
+import type { AuthInput, AuthOutcome } from './auth/require-user.js'
+import { withSessionHeaders } from './auth/require-user.js'
+import { httpErrorResponse, isLegacyCrash, jsonErrorResponse } from './legacy-json.js'
+import type { Logger } from './logger.js'
+import { isMongoUnavailable } from './mongo-errors.js'
+import { BodyTooLargeError, Defer, type RouteContext } from './route.js'
+
+/** How a gateway run ended: its answer (or a deferral), and what kind of failure a 5xx was. */
+export type RouteOutcome =
+  | { kind: 'response'; response: Response; failure?: 'database-unavailable' | 'error' }
+  | { kind: 'defer'; reason: string }
+
+export type RunRouteDeps = {
+  authenticate: (input: AuthInput) => Promise<AuthOutcome>
+  logger: Logger
+}
+
+/**
+ * One gateway run of a declared route, the same for migrated, canary and shadow requests: the declaration's
+ * policies, then its handler; errors become the legacy app's error bodies. Never throws.
+ */
+export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<RouteOutcome> {
+  const { route } = ctx
+  if (!route.handle) return { kind: 'defer', reason: 'no-handler' }
+  try {
+    let setCookie: string | null = null
+    if (route.auth === 'login_required') {
+      const outcome = await deps.authenticate({
+        cookieHeader: ctx.request.headers.get('cookie') ?? undefined,
+        path: pathOf(ctx.rawTarget),
+        legacyIdentity: ctx.legacyIdentity,
+      })
+      if (outcome instanceof Defer) return { kind: 'defer', reason: outcome.reason }
+      if (outcome instanceof Response) return { kind: 'response', response: outcome }
+      ctx.user = outcome.user
+      setCookie = outcome.setCookie
+    }
+    const result = await route.handle(ctx)
+    if (result instanceof Defer) return { kind: 'defer', reason: result.reason }
+    return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, setCookie) : result }
+  } catch (error) {
+    return { kind: 'response', ...errorAnswer(error, ctx, deps.logger) }
+  }
+}
+
+function errorAnswer(error: unknown, ctx: RouteContext, logger: Logger): { response: Response; failure?: 'database-unavailable' | 'error' } {
+  const requestId = ctx.requestId
+  if (error instanceof BodyTooLargeError) return { response: httpErrorResponse(413) }
+  if (isMongoUnavailable(error)) {
+    logger.warn({ requestId, route: ctx.route.name, err: error }, 'mongodb unavailable')
+    return { response: jsonErrorResponse('Banco de dados indisponível', 503, {}, { 'retry-after': '5' }), failure: 'database-unavailable' }
+  }
+  if (isLegacyCrash(error)) {
+    // The legacy view raises on the same data: answer as it does (docs/compatibility.md).
+    logger.warn({ requestId, route: ctx.route.name, err: error }, 'data the legacy app cannot render: answered as it does (500)')
+    return { response: httpErrorResponse(500) }
+  }
+  logger.error({ requestId, route: ctx.route.name, err: error }, 'unhandled error')
+  return { response: httpErrorResponse(500), failure: 'error' }
+}
+
+function pathOf(rawTarget: string): string {
+  const query = rawTarget.indexOf('?')
+  return query === -1 ? rawTarget : rawTarget.slice(0, query)
+}
