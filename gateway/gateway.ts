@@ -23,7 +23,7 @@ export type Gateway = {
 /** Builds everything the app needs from a validated config; used by the Node server and the Vercel entry. */
 export function createGateway(config: Config, logger: Logger = createLogger(config.LOG_LEVEL, config.LOG_FLUSH_MS)): Gateway {
   const urlMap = legacyUrlMap(routeDeclarations)
-  const settings = loadRouteSettings(config, routeDeclarations, urlMap)
+  const settings = checkRoutes(config)
   const mongo = createMongo(config)
   const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
   const app = createApp({ config, mongo, logger, settings, urlMap, cache })
@@ -31,6 +31,11 @@ export function createGateway(config: Config, logger: Logger = createLogger(conf
     await Promise.all([mongo.close(), cache?.close()])
   }
   return { app, config, logger, mongo, settings, cache, close }
+}
+
+/** The route settings this configuration puts in force; throws a ConfigError listing every problem. */
+export function checkRoutes(config: Pick<Config, 'ROUTES_FILE' | 'ROUTE_MODES'>): RouteSettings {
+  return loadRouteSettings(config, routeDeclarations, legacyUrlMap(routeDeclarations))
 }
 
 /**

@@ -3,7 +3,7 @@ import cluster from 'node:cluster'
 import type { Server } from 'node:http'
 import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { runClusterPrimary } from './cluster.js'
-import { createGateway, type Gateway } from './gateway.js'
+import { checkRoutes, createGateway, type Gateway } from './gateway.js'
 import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
 
 /** Node entry point: validated config, one server, graceful shutdown on SIGTERM/SIGINT. */
@@ -12,6 +12,9 @@ function main(): void {
   let gateway: Gateway
   try {
     config = loadConfig()
+    // Checked here too, so that a cluster primary refuses a bad route configuration instead of forking workers
+    // that exit one after the other.
+    checkRoutes(config)
     // WEB_CONCURRENCY > 1: this process only forks and supervises the workers (node:cluster shares the port).
     if (config.WEB_CONCURRENCY > 1 && cluster.isPrimary) return runClusterPrimary(config.WEB_CONCURRENCY, config.SHUTDOWN_TIMEOUT_MS)
     gateway = createGateway(config)

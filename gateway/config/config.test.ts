@@ -28,9 +28,9 @@ describe('loadConfig', () => {
   })
 
   it('coerces numbers, trims the legacy URL and splits key fallbacks', () => {
-    const config = loadConfig({ ...required, PORT: '8080', LEGACY_URL: 'https://legacy.example.com/', SECRET_KEY_FALLBACKS: 'old1, old2,' })
+    const config = loadConfig({ ...required, PORT: '8080', LEGACY_URL: 'http://legacy.example.com/', SECRET_KEY_FALLBACKS: 'old1, old2,' })
     expect(config.PORT).toBe(8080)
-    expect(config.LEGACY_URL).toBe('https://legacy.example.com')
+    expect(config.LEGACY_URL).toBe('http://legacy.example.com')
     expect(config.SECRET_KEY_FALLBACKS).toEqual(['old1', 'old2'])
   })
 

@@ -5,7 +5,7 @@ import { z } from 'zod'
 const port = z.coerce.number().int().min(1).max(65535)
 const positiveMs = z.coerce.number().int().positive()
 const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as http://127.0.0.1:5000' })
+  .url({ protocol: /^http$/, error: 'expected an http:// URL such as http://127.0.0.1:5000 (https:// upstreams are not supported: reach the legacy app over the private network)' })
   .transform((value) => value.replace(/\/+$/, ''))
 const mongoUri = z
   .string({ error: 'required: a MongoDB connection string such as mongodb://127.0.0.1:27017' })

@@ -1,0 +1,138 @@
+import { Hono } from 'hono'
+import type { Db } from 'mongodb'
+import { describe, expect, it } from 'vitest'
+import type { GatewayEnv } from './env.js'
+import { dispatch, type DecisionEvent, type LegacyForward } from './dispatch.js'
+import { jsonResponse } from './legacy-json.js'
+import { createLogger } from './logger.js'
+import { defer, defineRoute, type RouteDeclaration } from './route.js'
+import { RouteSettings } from './route-settings.js'
+import { RouteRouter, type UrlMatcher } from './router.js'
+
+const ok = defineRoute({
+  name: 'ok', methods: ['GET'], rule: '/api/ok', mode: 'migrated', fallback: true, auth: 'none', openapi: { responses: {} },
+  handle: async (ctx) => jsonResponse({ shadow: ctx.shadow, b: ctx.args().get('b') ?? null }),
+})
+const broken = defineRoute({
+  name: 'broken', methods: ['GET'], rule: '/api/broken', mode: 'migrated', fallback: true, auth: 'none', openapi: { responses: {} },
+  handle: async () => {
+    throw new Error('bug')
+  },
+})
+const brokenNoFallback: RouteDeclaration = { ...broken, name: 'broken-nofallback', rule: '/api/broken2', fallback: false }
+const deferring = defineRoute({
+  name: 'deferring', methods: ['POST'], rule: '/api/defer', mode: 'migrated', auth: 'none', openapi: { responses: {} },
+  handle: async (ctx) => {
+    await ctx.body()
+    return defer('cannot-answer')
+  },
+})
+const guarded = defineRoute({
+  name: 'guarded', methods: ['GET'], rule: '/api/guarded', mode: 'migrated', auth: 'login_required', openapi: { responses: {} },
+  handle: async (ctx) => jsonResponse({ user: ctx.user!.email }),
+})
+const declarations = [ok, broken, brokenNoFallback, deferring, guarded]
+
+/** Exact paths only: enough to test what the dispatcher does with a match. */
+const urlMap: UrlMatcher = {
+  match(method, rawTarget) {
+    const path = rawTarget.split('?')[0]
+    const route = declarations.find((candidate) => candidate.rule === path && (candidate.methods as string[]).includes(method === 'HEAD' ? 'GET' : method))
+    return route ? { kind: 'match', endpoint: route.name, rule: route.rule, params: {} } : { kind: 'not-found' }
+  },
+}
+
+function appWith(settings = new RouteSettings(declarations), user?: string) {
+  const events: DecisionEvent[] = []
+  const legacyCalls: Array<{ path: string; body?: string }> = []
+  const legacy: LegacyForward = async (c, init) => {
+    legacyCalls.push({ path: c.req.path, ...(init?.body ? { body: Buffer.from(init.body).toString() } : {}) })
+    return new Response('legacy', { status: 200, headers: { 'x-side': 'legacy' } })
+  }
+  const shadowRuns: unknown[] = []
+  const app = new Hono<GatewayEnv>()
+  app.use(async (c, next) => {
+    c.set('requestId', 'r1')
+    await next()
+  })
+  app.use(
+    dispatch({
+      router: new RouteRouter(declarations, urlMap),
+      settings,
+      services: { db: {} as Db, logger: createLogger('silent', 0), settings: { secretKeys: ['k'], bodyLimitBytes: 8, loginRateLimitPerEmail: 1, loginRateLimitPerIp: 1 } },
+      legacy,
+      logger: createLogger('silent', 0),
+      authenticate: async () => (user ? { user: { id: '1', email: user, nome: user }, setCookie: null } : defer('remember-me')),
+      shadow: async ({ c, runGateway }) => {
+        const outcome = await runGateway()
+        shadowRuns.push(outcome.kind === 'response' ? await outcome.response.json() : outcome)
+        return legacy(c)
+      },
+      observe: (event) => events.push(event),
+    }),
+  )
+  return { app, events, legacyCalls, shadowRuns }
+}
+
+describe('dispatch', () => {
+  it('serves a migrated route from its handler and counts the decision', async () => {
+    const { app, events, legacyCalls } = appWith()
+    const response = await app.request('/api/ok?b=2')
+    expect(await response.json()).toEqual({ shadow: false, b: '2' })
+    expect(legacyCalls).toEqual([])
+    expect(events).toEqual([{ route: 'ok', side: 'gateway', why: 'mode', method: 'GET', status: 200 }])
+  })
+
+  it('sends requests the router does not name to the legacy app', async () => {
+    const { app, legacyCalls } = appWith()
+    expect(await (await app.request('/api/other')).text()).toBe('legacy')
+    expect(await (await app.request('/api/ok', { method: 'DELETE' })).text()).toBe('legacy')
+    expect(legacyCalls.map((call) => call.path)).toEqual(['/api/other', '/api/ok'])
+  })
+
+  it('falls back to the legacy app when an idempotent request fails, and says so', async () => {
+    const { app, events } = appWith()
+    expect(await (await app.request('/api/broken')).text()).toBe('legacy')
+    expect(events).toEqual([{ route: 'broken', side: 'legacy', why: 'fallback', detail: 'status-500', method: 'GET' }])
+  })
+
+  it('answers the legacy 500 body itself without fallback', async () => {
+    const { app } = appWith()
+    const response = await app.request('/api/broken2')
+    expect(response.status).toBe(500)
+    expect(await response.text()).toBe('{"erro":"Erro interno"}\n')
+  })
+
+  it('hands a deferred request to the legacy app with the body the handler already read', async () => {
+    const { app, events, legacyCalls } = appWith()
+    await app.request('/api/defer', { method: 'POST', body: 'abc' })
+    expect(legacyCalls).toEqual([{ path: '/api/defer', body: 'abc' }])
+    expect(events).toEqual([{ route: 'deferring', side: 'legacy', why: 'defer', detail: 'cannot-answer', method: 'POST' }])
+  })
+
+  it('refuses a body over the route limit with the legacy 413', async () => {
+    const { app } = appWith()
+    const response = await app.request('/api/defer', { method: 'POST', body: '0123456789' })
+    expect(response.status).toBe(413)
+    expect(await response.text()).toBe('{"erro":"Requisição muito grande"}\n')
+  })
+
+  it('applies login_required before the handler: deferral (remember-me) or the user', async () => {
+    expect(await (await appWith().app.request('/api/guarded')).text()).toBe('legacy')
+    const response = await appWith(undefined, 'a@x').app.request('/api/guarded')
+    expect(await response.json()).toEqual({ user: 'a@x' })
+    expect(response.headers.get('vary')).toBe('Cookie')
+  })
+
+  it('follows the settings layers: legacy, canary at 0 and 100 %, shadow runs the handler marked shadow', async () => {
+    const legacyMode = appWith(new RouteSettings(declarations, [{ source: 'env', overrides: { ok: { mode: 'legacy' } } }]))
+    expect(await (await legacyMode.app.request('/api/ok')).text()).toBe('legacy')
+    const none = appWith(new RouteSettings(declarations, [{ source: 'env', overrides: { ok: { mode: 'canary', canaryPercent: 0 } } }]))
+    expect(await (await none.app.request('/api/ok')).text()).toBe('legacy')
+    const all = appWith(new RouteSettings(declarations, [{ source: 'env', overrides: { ok: { mode: 'canary', canaryPercent: 100 } } }]))
+    expect((await (await all.app.request('/api/ok')).json()).shadow).toBe(false)
+    const shadow = appWith(new RouteSettings(declarations, [{ source: 'live', overrides: { ok: { mode: 'shadow' } } }]))
+    expect(await (await shadow.app.request('/api/ok?b=1')).text()).toBe('legacy')
+    expect(shadow.shadowRuns).toEqual([{ shadow: true, b: '1' }])
+  })
+})
