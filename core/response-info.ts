@@ -1,13 +1,23 @@
 import type { Context } from 'hono'
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { GatewayEnv } from './env.js'
 
 export const UPSTREAM_HEADER = 'x-gateway-upstream'
 export type Upstream = 'gateway' | 'legacy'
 
+/** @hono/node-server's marker: "the raw Node response was written already; send nothing more". */
+const ALREADY_SENT_HEADER = 'x-hono-already-sent'
+
+/**
+ * What the proxy returns after writing to the raw Node response: a fresh marker Response per request (the
+ * library's shared RESPONSE_ALREADY_SENT object would let one request's middleware change every other's).
+ */
+export function alreadySent(): Response {
+  return new Response(null, { headers: { [ALREADY_SENT_HEADER]: 'true' } })
+}
+
 /** True when the proxy wrote to the raw Node response instead of returning a Web Response. */
 export function sentByProxy(c: Context<GatewayEnv>): boolean {
-  return c.res === RESPONSE_ALREADY_SENT
+  return c.res.headers.get(ALREADY_SENT_HEADER) === 'true'
 }
 
 export function responseStatus(c: Context<GatewayEnv>): number {

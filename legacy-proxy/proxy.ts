@@ -1,10 +1,9 @@
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware'
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { Handler } from 'hono'
 import type { GatewayEnv } from '../core/env.js'
 import type { Logger } from '../core/logger.js'
-import { UPSTREAM_HEADER } from '../core/response-info.js'
+import { UPSTREAM_HEADER, alreadySent } from '../core/response-info.js'
 import { UpstreamTimeoutError, describeUpstreamFailure, sendUpstreamFailure } from './upstream-errors.js'
 import { tapLegacyResponse } from './capture.js'
 import { endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
@@ -54,7 +53,7 @@ export function legacyProxy(options: LegacyProxyOptions): Handler<GatewayEnv> {
     outgoing.setHeader('x-request-id', requestId)
     // The client is already gone: nothing to forward. (`incoming` itself may be destroyed after a handler
     // read the body for a replay, so only the connection counts.)
-    if (outgoing.closed || outgoing.destroyed || incoming.socket?.destroyed) return RESPONSE_ALREADY_SENT
+    if (outgoing.closed || outgoing.destroyed || incoming.socket?.destroyed) return alreadySent()
     inFlight.set(incoming, { requestId, responded: false, failed: false })
     // Node has already answered `100 Continue` to the client; and http-proxy skips its `proxyReq` event
     // (where our header policy applies) for requests that still carry `Expect`.
@@ -66,7 +65,7 @@ export function legacyProxy(options: LegacyProxyOptions): Handler<GatewayEnv> {
         sendUpstreamFailure(outgoing, describeUpstreamFailure(error, requestId))
       })
     })
-    return RESPONSE_ALREADY_SENT
+    return alreadySent()
   }
 }
 
