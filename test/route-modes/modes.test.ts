@@ -133,7 +133,7 @@ describe('admin endpoints', () => {
     await (await fetch(`${gateway.url}/api/me`, { headers: { cookie } })).arrayBuffer()
     const body = await status(gateway.url)
     const dashboard = body.routes.find((route: { name: string }) => route.name === 'dashboard')
-    expect(dashboard).toMatchObject({ method: 'GET', path: '/api/dashboard', mode: 'migrated', served: { gateway: 3, legacy: 0 } })
+    expect(dashboard).toMatchObject({ methods: ['GET'], rule: '/api/dashboard', mode: 'migrated', source: 'declared', served: { gateway: 3, legacy: 0 } })
     expect(dashboard.latencyMs.gateway.p50).toBeGreaterThan(0)
     expect(dashboard.latencyMs.gateway.p95).toBeGreaterThanOrEqual(dashboard.latencyMs.gateway.p50)
     expect(body.unlisted.served.legacy).toBe(1)
