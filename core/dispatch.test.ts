@@ -130,7 +130,7 @@ describe('dispatch', () => {
     const none = appWith(new RouteSettings(declarations, [{ source: 'env', overrides: { ok: { mode: 'canary', canaryPercent: 0 } } }]))
     expect(await (await none.app.request('/api/ok')).text()).toBe('legacy')
     const all = appWith(new RouteSettings(declarations, [{ source: 'env', overrides: { ok: { mode: 'canary', canaryPercent: 100 } } }]))
-    expect((await (await all.app.request('/api/ok')).json()).shadow).toBe(false)
+    expect(await (await all.app.request('/api/ok')).json()).toMatchObject({ shadow: false })
     const shadow = appWith(new RouteSettings(declarations, [{ source: 'live', overrides: { ok: { mode: 'shadow' } } }]))
     expect(await (await shadow.app.request('/api/ok?b=1')).text()).toBe('legacy')
     expect(shadow.shadowRuns).toEqual([{ shadow: true, b: '1' }])

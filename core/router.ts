@@ -6,7 +6,7 @@ import type { RouteDeclaration, RouteParam } from './route.js'
  */
 export type UrlMapMatch =
   | { kind: 'match'; endpoint: string; rule: string; params: Record<string, unknown> }
-  | { kind: 'redirect' | 'method-not-allowed' | 'not-found' }
+  | { kind: 'redirect' | 'method-not-allowed' | 'not-found' | 'bad-request' }
 export type UrlMatcher = { match(method: string, rawTarget: string): UrlMapMatch }
 
 export type RoutedRequest = { route: RouteDeclaration; params: Record<string, RouteParam> }

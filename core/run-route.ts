@@ -59,7 +59,9 @@ function errorAnswer(error: unknown, ctx: RouteContext, logger: Logger): { respo
   return { response: httpErrorResponse(500), failure: 'error' }
 }
 
+/** The path of a raw target, absolute-form (`http://host/path`) included. */
 function pathOf(rawTarget: string): string {
   const query = rawTarget.indexOf('?')
-  return query === -1 ? rawTarget : rawTarget.slice(0, query)
+  const target = query === -1 ? rawTarget : rawTarget.slice(0, query)
+  return target.startsWith('/') ? target : target.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, '')
 }

@@ -22,8 +22,8 @@ export type Gateway = {
 
 /** Builds everything the app needs from a validated config; used by the Node server and the Vercel entry. */
 export function createGateway(config: Config, logger: Logger = createLogger(config.LOG_LEVEL, config.LOG_FLUSH_MS)): Gateway {
-  const urlMap = legacyUrlMap(routeDeclarations)
-  const settings = checkRoutes(config)
+  const urlMap = legacyUrlMap()
+  const settings = loadRouteSettings(config, routeDeclarations, urlMap)
   const mongo = createMongo(config)
   const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
   const app = createApp({ config, mongo, logger, settings, urlMap, cache })
@@ -35,7 +35,7 @@ export function createGateway(config: Config, logger: Logger = createLogger(conf
 
 /** The route settings this configuration puts in force; throws a ConfigError listing every problem. */
 export function checkRoutes(config: Pick<Config, 'ROUTES_FILE' | 'ROUTE_MODES'>): RouteSettings {
-  return loadRouteSettings(config, routeDeclarations, legacyUrlMap(routeDeclarations))
+  return loadRouteSettings(config, routeDeclarations, legacyUrlMap())
 }
 
 /**

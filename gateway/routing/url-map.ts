@@ -1,32 +1,35 @@
-import type { RouteDeclaration } from '../../core/route.js'
+import { compileUrlMap, parseFlaskRule, toOpenApiPath, urlMapFromFile, type UrlMap, type UrlMapFile } from '../../compat/werkzeug/index.js'
 import type { UrlMatcher } from '../../core/router.js'
 import type { LegacyRuleIndex } from '../../core/validate-routes.js'
+import exported from '../../routes/legacy-url-map.json' with { type: 'json' }
 
 /**
- * The legacy url map the router matches against. Interim: the declared rules only, matched on the raw path
- * with `<name>` as one non-empty segment.
+ * The legacy app's url map (routes/legacy-url-map.json, exported from the app by `npm run legacy-url-map`),
+ * compiled once: the router matches every request against all of it, as Werkzeug would, and start-up
+ * validation checks each declaration against it.
  */
-export function legacyUrlMap(declarations: readonly RouteDeclaration[]): UrlMatcher & LegacyRuleIndex {
-  const rules = declarations.map((route) => ({
-    rule: route.rule,
-    methods: new Set(route.methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method]))),
-    pattern: new RegExp(`^${route.rule.replace(/<(?:[a-z]+:)?([a-z_]+)>/g, '(?<$1>[^/]+)')}$`),
-  }))
+export function legacyUrlMap(file: UrlMapFile = exported as UrlMapFile): UrlMatcher & LegacyRuleIndex {
+  const { rules, options } = urlMapFromFile(file)
+  const urlMap: UrlMap = compileUrlMap(rules, options)
+  const methodsByRule = new Map<string, Set<string>>()
+  for (const rule of rules) {
+    const methods = methodsByRule.get(rule.rule) ?? new Set<string>()
+    for (const method of rule.methods ?? ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']) methods.add(method)
+    methodsByRule.set(rule.rule, methods)
+  }
   return {
-    match(method, rawTarget) {
-      const query = rawTarget.indexOf('?')
-      const path = query === -1 ? rawTarget : rawTarget.slice(0, query)
-      for (const rule of rules) {
-        const found = rule.pattern.exec(path)
-        if (found && rule.methods.has(method)) return { kind: 'match', endpoint: rule.rule, rule: rule.rule, params: { ...found.groups } }
+    match: (method, rawTarget) => urlMap.match(method, rawTarget),
+    has: (rule, method) => methodsByRule.get(rule)?.has(method) ?? false,
+    ruleProblem(rule) {
+      try {
+        parseFlaskRule(rule)
+        return undefined
+      } catch (error) {
+        return `invalid Flask rule ${rule}: ${(error as Error).message}`
       }
-      return { kind: 'not-found' }
     },
-    has: (rule, method) => rules.some((candidate) => candidate.rule === rule && candidate.methods.has(method)),
   }
 }
 
 /** `/api/x/<int:id>` → `/api/x/{id}`. */
-export function openApiPath(rule: string): string {
-  return rule.replace(/<(?:[a-z]+(?:\([^)]*\))?:)?([A-Za-z_][A-Za-z0-9_]*)>/g, '{$1}')
-}
+export const openApiPath = toOpenApiPath

@@ -9,6 +9,8 @@ import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../script
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
 import { routeDeclarations } from '../../routes/index.js'
+import { RouteRouter } from '../../core/router.js'
+import { legacyUrlMap } from '../../gateway/routing/url-map.js'
 import { expectLabelled, rawRequest, type RawResponse } from './support.js'
 
 let testDb: Awaited<ReturnType<typeof connectTestDb>>
@@ -63,6 +65,7 @@ function spellings(path: string): string[] {
   ]
 }
 
+const router = new RouteRouter(routeDeclarations.filter((route) => route.mode === 'migrated'), legacyUrlMap())
 const migrated = routeDeclarations
   .filter((route) => route.mode === 'migrated')
   .flatMap((route) => route.methods.map((method) => ({ method, path: route.rule })))
@@ -113,12 +116,20 @@ function observable(response: RawResponse, ownHost: string) {
 }
 
 describe('route matching agrees with Flask', () => {
-  it.each(variantCases)('$method $target is answered by the legacy app, as if sent to it directly', async (request) => {
+  it.each(variantCases)('$method $target is answered as the legacy url map routes it, with the legacy answer', async (request) => {
     const [via, direct] = await Promise.all([send(gateway.url, request), send(legacy.url, request)])
-    expectLabelled(via, 'legacy')
-    // The legacy app saw the gateway's Host (rewritten to its own), so absolute URLs in bodies match;
-    // a Location on the legacy host is rewritten to the gateway's.
-    expect(observable(via, new URL(gateway.url).host)).toEqual(observable(direct, new URL(legacy.url).host))
+    // Werkzeug dispatches some spellings (percent-encoded letters, absolute-form) to the migrated view: the
+    // gateway answers those; every redirect, 404 and 405 is the legacy app's own.
+    const routed = router.route(request.method, request.target)
+    expectLabelled(via, routed ? 'gateway' : 'legacy')
+    const [gatewaySide, legacySide] = [observable(via, new URL(gateway.url).host), observable(direct, new URL(legacy.url).host)]
+    if (!routed) {
+      // The legacy app saw the gateway's Host (rewritten to its own), so absolute URLs in bodies match;
+      // a Location on the legacy host is rewritten to the gateway's.
+      expect(gatewaySide).toEqual(legacySide)
+      return
+    }
+    expect({ ...gatewaySide, body: JSON.parse(via.body.toString('utf8')) }).toEqual({ ...legacySide, body: JSON.parse(direct.body.toString('utf8')) })
   })
 
   it.each(canonicalCases)('$method $target (the exact canonical path) is answered by the gateway', async (request) => {
