@@ -1,7 +1,7 @@
 import { defineRoute } from '../../core/route.js'
 import { cachedJsonResponse, jsonErrorResponse } from '../../core/legacy-json.js'
 import { nonEmptyArg } from '../../compat/werkzeug/query-string.js'
-import { UnauthenticatedResponse, UnavailableResponse, jsonErrorResponse } from '../shared/openapi.js'
+import { UnauthenticatedResponse, UnavailableResponse, errorResponse } from '../shared/openapi.js'
 import { buildTree } from './build-tree.js'
 import { findHierarchyItems } from './query.js'
 import { HierarchyQuery, HierarchyResponse } from './schemas.js'
@@ -23,7 +23,7 @@ export const hierarchy = defineRoute({
     request: { query: HierarchyQuery },
     responses: {
       200: { description: 'The category tree', content: { 'application/json': { schema: HierarchyResponse } } },
-      400: jsonErrorResponse('Parâmetro inválido: incluir_inativos'),
+      400: errorResponse('Parâmetro inválido: incluir_inativos'),
       401: UnauthenticatedResponse,
       503: UnavailableResponse,
     },

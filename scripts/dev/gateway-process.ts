@@ -63,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   process.once('exit', killOnExit)
 
   const url = `http://127.0.0.1:${port}`
-  await waitForHealth(url, exited, () => output, options.healthTimeoutMs ?? 20_000)
+  await waitForHealth(url, exited, () => output, options.healthTimeoutMs ?? 60_000)
   return {
     url,
     port,
