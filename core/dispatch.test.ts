@@ -114,7 +114,7 @@ describe('dispatch', () => {
     const { app } = appWith()
     const response = await app.request('/api/defer', { method: 'POST', body: '0123456789' })
     expect(response.status).toBe(413)
-    expect(await response.text()).toBe('{"erro": "Requisição muito grande"}\n')
+    expect(await response.text()).toBe('{"erro": "Requisi\\u00e7\\u00e3o muito grande"}\n')
   })
 
   it('applies login_required before the handler: deferral (remember-me) or the user', async () => {
