@@ -38,13 +38,22 @@ const utf8 = new TextEncoder()
 // invalid subpart) is the same as Python's.
 const utf8Replace = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
 
+const safeTables = new Map<string, Uint8Array>()
+
 /** `urllib.parse.quote(value, safe)`: UTF-8, then every byte not safe as `%XX` (upper-case hex). */
 export function pyQuote(value: string, safe: string): string {
-  const keep = new Set<number>()
-  for (const ch of ALWAYS_SAFE + safe) keep.add(ch.charCodeAt(0))
-  let out = ''
-  for (const byte of utf8.encode(value)) {
-    out += keep.has(byte) ? String.fromCharCode(byte) : `%${HEX[byte >> 4]}${HEX[byte & 15]}`
+  let keep = safeTables.get(safe)
+  if (!keep) {
+    keep = new Uint8Array(256)
+    for (const ch of ALWAYS_SAFE + safe) keep[ch.charCodeAt(0)] = 1
+    safeTables.set(safe, keep)
+  }
+  let i = 0
+  while (i < value.length && value.charCodeAt(i) < 128 && keep[value.charCodeAt(i)]) i++
+  if (i === value.length) return value
+  let out = value.slice(0, i)
+  for (const byte of utf8.encode(value.slice(i))) {
+    out += keep[byte] ? String.fromCharCode(byte) : `%${HEX[byte >> 4]}${HEX[byte & 15]}`
   }
   return out
 }

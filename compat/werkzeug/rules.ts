@@ -373,8 +373,10 @@ export type Weighting = readonly [number, ReadonlyArray<readonly [number, number
 export type RulePart = {
   /** Static: the literal segment. Dynamic: Werkzeug's regex source (the identity of the transition). */
   content: string
-  /** Dynamic only: the same regex for JavaScript, anchored at the start. */
+  /** Dynamic only: the same regex for JavaScript, anchored at the start; groups 1..groups are the values. */
   jsRegex?: RegExp
+  /** Dynamic only: number of converter groups (a suffixed part has one more, the optional slash). */
+  groups?: number
   final: boolean
   static: boolean
   suffixed: boolean
@@ -418,8 +420,11 @@ export function ruleParts(text: string, converters: Map<string, Converter>): Rul
   let convertorNumber = 0
   const weighting = (): Weighting => [-staticWeights.length, staticWeights, -argumentWeights.length, argumentWeights]
   const emit = (suffixed: boolean): void => {
-    const part: RulePart = { content: isStatic ? py : py, final, static: isStatic, suffixed, weight: weighting() }
-    if (!isStatic) part.jsRegex = new RegExp(`^(?:${js})`, 'u')
+    const part: RulePart = { content: py, final, static: isStatic, suffixed, weight: weighting() }
+    if (!isStatic) {
+      part.jsRegex = new RegExp(`^(?:${js})`, 'u')
+      part.groups = convertorNumber
+    }
     parts.push(part)
   }
 
@@ -435,7 +440,7 @@ export function ruleParts(text: string, converters: Map<string, Converter>): Rul
       converters.set(segment.name, converter)
       if (!converter.partIsolating) final = true
       py += `(?P<__werkzeug_${convertorNumber}>${converter.pyRegex})`
-      js += `(?<w${convertorNumber}>${converter.jsRegex})`
+      js += `(${converter.jsRegex})` // converter regexes have no capturing group of their own
       convertorNumber += 1
       argumentWeights.push(converter.weight)
     } else if (final) {
@@ -461,7 +466,7 @@ export function ruleParts(text: string, converters: Map<string, Converter>): Rul
     // A path-like converter followed by a final slash: the slash becomes optional, for the slash redirect.
     suffixed = true
     py = `${py.slice(0, -1)}(?<!/)(/?)`
-    js = `${js.slice(0, -2)}(?<!\\/)(?<sfx>\\/?)`
+    js = `${js.slice(0, -2)}(?<!\\/)(\\/?)`
   }
   if (!isStatic) {
     py += '\\Z'

@@ -79,9 +79,75 @@ class State {
   static = new Map<string, State>()
 }
 
-class SlashRequired extends Error {}
-
 type Found = [CompiledRule, string[]]
+
+/** Werkzeug raises SlashRequired from deep in the walk; here a sentinel result every level passes up. */
+const SLASH_REQUIRED = Symbol('slash required')
+
+function addMethods(rule: CompiledRule, haveMatchFor: Set<string>): void {
+  for (const m of rule.methods!) haveMatchFor.add(m)
+}
+
+/** StateMachineMatcher.match's inner `_match`, step for step. */
+function walk(
+  state: State,
+  parts: readonly string[],
+  at: number,
+  values: readonly string[],
+  method: string,
+  haveMatchFor: Set<string>,
+): Found | null | typeof SLASH_REQUIRED {
+  if (at === parts.length) {
+    for (const rule of state.rules) {
+      if (rule.methods !== null && !rule.methods.has(method)) addMethods(rule, haveMatchFor)
+      else if (rule.websocket) continue
+      else return [rule, values as string[]]
+    }
+    // The same path plus a trailing slash would match: redirect there (strict) or match (not strict).
+    const slash = state.static.get('')
+    if (slash) {
+      for (const rule of slash.rules) {
+        if (!rule.websocket && (rule.methods === null || rule.methods.has(method))) {
+          return rule.strictSlashes ? SLASH_REQUIRED : [rule, values as string[]]
+        }
+      }
+    }
+    return null
+  }
+  const part = parts[at]!
+  const next = state.static.get(part)
+  if (next) {
+    const found = walk(next, parts, at + 1, values, method, haveMatchFor)
+    if (found !== null) return found
+  }
+  for (const [test, nextState] of state.dynamic) {
+    // A final part (a converter that takes slashes) consumes all the remaining parts.
+    const m = test.jsRegex!.exec(test.final ? parts.slice(at).join('/') : part)
+    if (m === null) continue
+    let rest = parts
+    let restAt = test.final ? parts.length : at + 1
+    if (test.suffixed && m[test.groups! + 1] === '/') {
+      rest = SLASH_ONLY
+      restAt = 0
+    }
+    const groups = values.slice()
+    for (let i = 1; i <= test.groups!; i++) groups.push(m[i]!)
+    const found = walk(nextState, rest, restAt, groups, method, haveMatchFor)
+    if (found !== null) return found
+  }
+  // Only a trailing slash left: rules without strict slashes match here.
+  if (at === parts.length - 1 && part === '') {
+    for (const rule of state.rules) {
+      if (rule.strictSlashes) continue
+      if (rule.methods !== null && !rule.methods.has(method)) addMethods(rule, haveMatchFor)
+      else if (rule.websocket) continue
+      else return [rule, values as string[]]
+    }
+  }
+  return null
+}
+
+const SLASH_ONLY: readonly string[] = ['']
 
 /** Default values from JSON: integral numbers stand for Python ints (JSON cannot tell 1 from 1.0). */
 function defaultValue(value: unknown): PythonValue {
@@ -154,62 +220,8 @@ export function compileUrlMap(rules: readonly UrlRule[], options: UrlMapOptions 
   }
   sortState(root)
 
-  const matchPath = (path: string, method: string, haveMatchFor: Set<string>): Found | null => {
-    const walk = (state: State, parts: readonly string[], at: number, values: string[]): Found | null => {
-      if (at === parts.length) {
-        for (const rule of state.rules) {
-          if (rule.methods !== null && !rule.methods.has(method)) rule.methods.forEach((m) => haveMatchFor.add(m))
-          else if (rule.websocket) continue
-          else return [rule, values]
-        }
-        const slash = state.static.get('')
-        if (slash) {
-          for (const rule of slash.rules) {
-            if (!rule.websocket && (rule.methods === null || rule.methods.has(method))) {
-              if (rule.strictSlashes) throw new SlashRequired()
-              return [rule, values]
-            }
-          }
-        }
-        return null
-      }
-      const part = parts[at]!
-      const next = state.static.get(part)
-      if (next) {
-        const found = walk(next, parts, at + 1, values)
-        if (found) return found
-      }
-      for (const [test, nextState] of state.dynamic) {
-        let target = part
-        let rest: readonly string[] = parts
-        let restAt = at + 1
-        if (test.final) {
-          target = parts.slice(at).join('/')
-          restAt = parts.length
-        }
-        const m = test.jsRegex!.exec(target)
-        if (m === null) continue
-        if (test.suffixed && m.groups!.sfx === '/') {
-          rest = ['']
-          restAt = 0
-        }
-        const groups: string[] = []
-        for (let i = 0; m.groups![`w${i}`] !== undefined; i++) groups.push(m.groups![`w${i}`]!)
-        const found = walk(nextState, rest, restAt, [...values, ...groups])
-        if (found) return found
-      }
-      if (parts.length - at === 1 && part === '') {
-        for (const rule of state.rules) {
-          if (rule.strictSlashes) continue
-          if (rule.methods !== null && !rule.methods.has(method)) rule.methods.forEach((m) => haveMatchFor.add(m))
-          else if (rule.websocket) continue
-          else return [rule, values]
-        }
-      }
-      return null
-    }
-    return walk(root, ['', ...path.split('/')], 0, [])
-  }
+  const matchPath = (path: string, method: string, haveMatchFor: Set<string>): Found | null | typeof SLASH_REQUIRED =>
+    walk(root, ['', ...path.split('/')], 0, [], method, haveMatchFor)
 
   const redirect = (path: string, query: string, request: RequestContext | undefined): UrlMatch => {
     // MapAdapter.make_redirect_url with SCRIPT_NAME "": scheme://host/ + quoted path, query as received.
@@ -233,21 +245,14 @@ export function compileUrlMap(rules: readonly UrlRule[], options: UrlMapOptions 
       // QUERY_STRING is ASCII (gunicorn refuses anything else), so Werkzeug's decoding leaves it as it is.
       const query = target.queryString
       const haveMatchFor = new Set<string>()
-      let found: Found | null
-      try {
-        found = matchPath(path, method, haveMatchFor)
-      } catch (error) {
-        if (error instanceof SlashRequired) return redirect(`${path}/`, query, request)
-        throw error
-      }
+      let found = matchPath(path, method, haveMatchFor)
+      if (found === SLASH_REQUIRED) return redirect(`${path}/`, query, request)
       if (mapMerge && found === null) {
+        // Werkzeug retries with slashes merged; without a run of slashes that second walk is the first again.
+        if (!path.includes('//')) return notFound(haveMatchFor)
         const merged = path.replace(/\/{2,}/g, '/')
-        try {
-          found = matchPath(merged, method, haveMatchFor)
-        } catch (error) {
-          if (error instanceof SlashRequired) return redirect(`${merged}/`, query, request)
-          throw error
-        }
+        found = matchPath(merged, method, haveMatchFor)
+        if (found === SLASH_REQUIRED) return redirect(`${merged}/`, query, request)
         if (found === null || !found[0].mergeSlashes) return notFound(haveMatchFor)
         return redirect(merged, query, request)
       }
