@@ -53,7 +53,8 @@ class Connection {
     this.socket ??= this.open()
     const socket = this.socket
     return new Promise((resolve) => {
-      const timer = setTimeout(() => socket.destroy(), 2000)
+      // Generous: a loaded machine is slow; only a request Node waits on forever (none expected) hits it.
+      const timer = setTimeout(() => socket.destroy(), 15_000)
       this.waiting = (head) => {
         clearTimeout(timer)
         // A refusal closes the connection: start the next request on a fresh one.

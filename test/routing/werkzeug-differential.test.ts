@@ -22,6 +22,8 @@ import { nodeAccepts } from './node-filter.js'
 import { type OracleAnswer, type OracleValue, UrlMapOracle, root } from './oracle.js'
 import { type GeneratedRequest, generateRequests } from './targets.js'
 
+// About 10 s per app on an idle machine; far more on a machine shared with other test runs.
+const LONG = 240_000
 const seed = process.env.ROUTING_SEED ? Number(process.env.ROUTING_SEED) : 20_250_611
 console.log(`routing differential: ROUTING_SEED=${seed}`)
 
@@ -165,7 +167,7 @@ describe('router vs Werkzeug (reference legacy app)', () => {
     console.log(report('legacy app', run))
     expect(run.failures.slice(0, 20), report('legacy app', run)).toEqual([])
     expect(run.compared).toBeGreaterThan(2500)
-  })
+  }, LONG)
 })
 
 describe('router vs Werkzeug (every converter and option: test/routing/zoo_app.py)', () => {
@@ -175,7 +177,7 @@ describe('router vs Werkzeug (every converter and option: test/routing/zoo_app.p
     oracle = new UrlMapOracle({ spec: 'zoo_app:create_app', appPath: path.join(root, 'test/routing') })
     const { rules, options } = urlMapFromFile(await oracle.export())
     map = compileUrlMap(rules, options)
-  })
+  }, LONG)
   afterAll(() => oracle.close())
 
   it(`agrees on every generated request line (seed ${seed})`, async () => {
@@ -184,5 +186,5 @@ describe('router vs Werkzeug (every converter and option: test/routing/zoo_app.p
     console.log(report('zoo app', run))
     expect(run.failures.slice(0, 20), report('zoo app', run)).toEqual([])
     expect(run.compared).toBeGreaterThan(2500)
-  })
+  }, LONG)
 })
