@@ -26,9 +26,12 @@ export function pythonJsonDumps(value: unknown, compact: boolean): string {
 const NEEDS_ASCII_ESCAPE = /[\u007f-\uffff]/
 const ASCII_ESCAPE = /[\u007f-\uffff]/g
 const escapeChar = (char: string) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`
-const SURROGATE_OR_ABOVE = /[\ud800-\uffff]/
+
+// Printable ASCII other than `"` and `\` is written as is by both.
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
 
 function encodeString(value: string): string {
+  if (PLAIN.test(value)) return `"${value}"`
   const json = JSON.stringify(value)
   return NEEDS_ASCII_ESCAPE.test(json) ? json.replace(ASCII_ESCAPE, escapeChar) : json
 }
@@ -77,13 +80,16 @@ function encode(value: unknown, item: string, key: string): string {
 function encodeDict(value: Record<string, unknown>, item: string, key: string): string {
   const keys = Object.keys(value)
   if (keys.length > 1) {
-    keys.sort() // UTF-16 order; code-point order (Python's) differs only when a key has a surrogate
-    for (const k of keys) {
-      if (SURROGATE_OR_ABOVE.test(k)) {
-        keys.sort(compareCodePoints)
-        break
-      }
+    let sorted = true
+    let plain = true
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
+      if (sorted && i > 0 && !(keys[i - 1]! < k)) sorted = false
+      if (plain && !PLAIN.test(k)) plain = false
     }
+    // UTF-16 order is code-point order (Python's) unless a key has a surrogate: then sort by code point.
+    if (!plain) keys.sort(compareCodePoints)
+    else if (!sorted) keys.sort()
   }
   let out = '{'
   let first = true

@@ -73,8 +73,9 @@ function asFloat(value: PyNumber): number {
 }
 
 function arithmetic(a: unknown, b: unknown, op: '+' | '-'): PyNumber {
-  // Fast path: float op float (every stored quantity the legacy app writes is a double).
+  // Fast paths: float op float (every stored quantity the legacy app writes is a double), float op Int32.
   const x = typeof a === 'number' ? a : a instanceof Double ? a.value : numberOrRaise(a, op, b, true)
+  if (typeof x === 'number' && b instanceof Int32) return op === '+' ? x + b.value : x - b.value
   const y = typeof b === 'number' ? b : b instanceof Double ? b.value : numberOrRaise(b, op, a, false)
   if (typeof x === 'number' || typeof y === 'number') {
     const fx = asFloat(x)

@@ -65,6 +65,19 @@ export function toAsciiNumeral(value: string): string {
 
 /** Code-point order (Python's `sorted()` on str, MongoDB's binary UTF-8 order), unlike JS's UTF-16 `<`. */
 export function compareCodePoints(a: string, b: string): number {
+  // UTF-16 order is code-point order except where a surrogate meets a code unit >= U+E000.
+  const n = a.length < b.length ? a.length : b.length
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x < 0xd800 || y < 0xd800) return x - y
+    return compareByCodePoint(a.slice(i > 0 ? i - 1 : 0), b.slice(i > 0 ? i - 1 : 0))
+  }
+  return a.length - b.length
+}
+
+function compareByCodePoint(a: string, b: string): number {
   const left = a[Symbol.iterator]()
   const right = b[Symbol.iterator]()
   for (;;) {

@@ -31,6 +31,21 @@ function sum(nodes: Totals[], name: keyof Totals): PyNumber {
   return total
 }
 
+/** stockLineJson() plus `abaixo_minimo` and `ativo`, written out in key order (the encoder then need not sort). */
+function hierarchyLine(item: Document, baixo: boolean): Record<string, unknown> {
+  const line = stockLineJson(item)
+  return {
+    _id: line._id,
+    abaixo_minimo: baixo,
+    ativo: get(item, 'ativo'),
+    codigo: line.codigo,
+    estoque_minimo: line.estoque_minimo,
+    nome: line.nome,
+    quantidade: line.quantidade,
+    unidade: line.unidade,
+  }
+}
+
 /**
  * The legacy `hierarquia()` view, statement by statement in Python semantics: items (in MongoDB's
  * categoria, subcategoria, codigo order) grouped in dicts by displayed category and subcategory, both
@@ -53,7 +68,7 @@ export function buildTree(items: Document[], onlyCategory: string | undefined) {
       let abaixo = 0n
       for (const item of pySorted(subcategory.value, (i) => field(i, 'codigo'))) {
         const baixo = pyLess(field(item, 'quantidade'), field(item, 'estoque_minimo'))
-        itens.push({ ...stockLineJson(item), abaixo_minimo: baixo, ativo: get(item, 'ativo') })
+        itens.push(hierarchyLine(item, baixo))
         total = pyAdd(total, item.quantidade)
         if (baixo) abaixo++
       }

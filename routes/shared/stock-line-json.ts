@@ -13,7 +13,7 @@ export const get = (doc: Document, key: string): unknown => (Object.hasOwn(doc, 
 
 /**
  * The item fields the legacy app lists wherever it shows stock against the minimum (the dashboard's
- * below-minimum list, the hierarchy's leaves), in its key order: routes extend it, never reorder it.
+ * below-minimum list, the hierarchy's leaves); keys in sorted order, as jsonify writes them.
  * Values stay as read (`promoteValues: false`), so the JSON encoder writes a double as a float and an int
  * as an int; a missing field raises KeyError as `item["codigo"]` does.
  */
