@@ -2,47 +2,71 @@ import { BSON, type Document } from 'mongodb'
 
 const { EJSON } = BSON
 
-/** JSON values in a form where toEqual also sees -0 vs 0 and int-vs-float does not matter (JSON numbers). */
-export function canonical(value: unknown): unknown {
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : value
-  if (Array.isArray(value)) return value.map(canonical)
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
-  }
-  return value
+/** The response headers parity compares, byte for byte (set-cookie: the cookie names only). */
+export const HEADERS_THAT_MATTER = ['content-type', 'location', 'vary', 'cache-control', 'set-cookie'] as const
+
+export type Answer = {
+  status: number
+  headers: Record<string, string>
+  upstream: string | null
+  /** The body bytes as sent (decompressed by fetch), read as UTF-8 only for messages. */
+  body: Buffer
+  text: string
 }
 
-export type Answer = { status: number; contentType: string | null; upstream: string | null; json: unknown; text: string }
+/**
+ * Documented extra (docs/compatibility.md): the gateway compresses large bodies, so it says `Vary:
+ * Accept-Encoding`; the legacy app never compresses. Every other header value must be the same.
+ */
+const GATEWAY_ONLY_VARY = new Set(['accept-encoding'])
 
-export async function answer(response: Response): Promise<Answer> {
-  const text = await response.text()
+export async function answer(response: Response, side: 'legacy' | 'gateway' = 'legacy'): Promise<Answer> {
+  const body = Buffer.from(await response.arrayBuffer())
+  const headers: Record<string, string> = {}
+  for (const name of HEADERS_THAT_MATTER) {
+    if (name === 'set-cookie') {
+      const names = response.headers.getSetCookie().map((cookie) => cookie.split('=', 1)[0]!.trim())
+      if (names.length > 0) headers[name] = names.join(', ')
+      continue
+    }
+    const value = response.headers.get(name)
+    if (value === null) continue
+    if (name !== 'vary') headers[name] = value
+    else {
+      const vary = normalizeVary(value, side === 'gateway' ? GATEWAY_ONLY_VARY : new Set())
+      if (vary) headers[name] = vary
+    }
+  }
+  return { status: response.status, headers, upstream: response.headers.get('x-gateway-upstream'), body, text: body.toString('utf8') }
+}
+
+// `Vary: Cookie` and `Vary: cookie` mean the same; a repeated token (two layers adding it) too.
+const normalizeVary = (value: string, allowed: Set<string>) =>
+  [...new Set(value.split(',').map((token) => token.trim().toLowerCase()))].filter((token) => !allowed.has(token)).sort().join(', ')
+
+const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/
+const OBJECT_ID = /^[0-9a-f]{24}$/
+
+/**
+ * The body bytes with each generated value (a JSON path to a string: an id or an http-date) replaced by a
+ * marker of its form, so two sides that generated different ids compare equal only if everything else is.
+ */
+export function maskGenerated(text: string, paths: readonly string[] = []): string {
+  if (paths.length === 0) return text
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    json = { notJson: text.slice(0, 200) }
+    return text
   }
-  return {
-    status: response.status,
-    contentType: response.headers.get('content-type'),
-    upstream: response.headers.get('x-gateway-upstream'),
-    json,
-    text,
+  let masked = text
+  for (const path of paths) {
+    const value = path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), json)
+    if (typeof value !== 'string') continue
+    const form = OBJECT_ID.test(value) ? 'object-id' : HTTP_DATE.test(value) ? 'http-date' : 'unexpected-form'
+    masked = masked.split(JSON.stringify(value)).join(`"<${path}: ${form}>"`)
   }
-}
-
-const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/
-
-/** A 201 body without what legitimately differs between twins (generated id, timestamps), checking their form. */
-export function withoutGenerated(json: unknown): unknown {
-  if (!json || typeof json !== 'object' || !('movimentacao' in json)) return json
-  const { movimentacao, item } = json as { movimentacao: Record<string, unknown>; item: Record<string, unknown> }
-  const { _id, data, ...mov } = movimentacao
-  const { atualizado_em, ...rest } = item
-  return {
-    movimentacao: { ...mov, _id: /^[0-9a-f]{24}$/.test(String(_id)), data: HTTP_DATE.test(String(data)) },
-    item: { ...rest, atualizado_em: HTTP_DATE.test(String(atualizado_em)) },
-  }
+  return masked
 }
 
 /** Stored documents with BSON types made visible (int vs double), timestamps replaced by "changed since". */

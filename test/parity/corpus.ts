@@ -9,25 +9,34 @@
 
 export type ParityCase = {
   name: string
-  method: 'GET' | 'POST'
-  /** Path and raw query, sent byte for byte. */
-  path: string
+  /** Any method, sent as is. */
+  method: string
+  /** Path and raw query (the request target), sent byte for byte. */
+  target: string
   headers?: Record<string, string>
   body?: string
   bodyBytes?: number
   /** Send without the session cookie. */
   anonymous?: boolean
+  /**
+   * `shared`: both apps on one database (the default for GET/HEAD). `twins`: twin databases with the same
+   * seed, the legacy app on one and the gateway on the other, applied in corpus order; the resulting
+   * documents are compared too (the default for every other method).
+   */
+  fixture?: 'shared' | 'twins'
+  /** JSON paths (dot-separated) of generated values (ids, timestamps): checked for their form, not their value. */
+  generated?: readonly string[]
 }
 
+/** Values each side generates on a successful movement POST. */
+export const MOVEMENT_GENERATED = ['movimentacao._id', 'movimentacao.data', 'item.atualizado_em'] as const
+
+export const request = (method: string, name: string, target: string, extra: Partial<ParityCase> = {}): ParityCase => ({ name, method, target, ...extra })
+const get = (name: string, target: string, extra: Partial<ParityCase> = {}) => request('GET', name, target, extra)
+
 const JSON_CT = { 'content-type': 'application/json' }
-const post = (name: string, body: string, headers: Record<string, string> = JSON_CT): ParityCase => ({
-  name,
-  method: 'POST',
-  path: '/api/movimentacoes',
-  headers,
-  body,
-})
-const get = (name: string, path: string, extra: Partial<ParityCase> = {}): ParityCase => ({ name, method: 'GET', path, ...extra })
+const post = (name: string, body: string, headers: Record<string, string> = JSON_CT): ParityCase =>
+  request('POST', name, '/api/movimentacoes', { headers, body, generated: MOVEMENT_GENERATED })
 
 const H = '/api/estoque/hierarquia'
 const M = '/api/movimentacoes'
@@ -36,6 +45,8 @@ const emoji = (n: number) => '😀'.repeat(n)
 
 /** Read-only cases: both apps on the same database. */
 export const readCases: ParityCase[] = [
+  request('HEAD', 'dashboard: HEAD', D),
+  request('HEAD', 'hierarquia: HEAD with a bad parameter → 400', `${H}?incluir_inativos=talvez`),
   // --- GET /api/estoque/hierarquia
   get('hierarquia: default (active only)', H),
   get('hierarquia: incluir_inativos=true', `${H}?incluir_inativos=true`),
@@ -167,6 +178,13 @@ export const writeCases: ParityCase[] = [
   post('application/vnd.api+json is JSON', '{"item_id": "{ACTIVE}", "tipo": "entrada", "quantidade": 4}', { 'content-type': 'application/vnd.api+json' }),
   post('Application/JSON; charset=utf-8 is JSON', '{"item_id": "{ACTIVE}", "tipo": "saida", "quantidade": 4}', { 'content-type': 'Application/JSON; charset=utf-8' }),
   post('415 wins over malformed', '{', { 'content-type': 'text/json' }),
-  { name: 'body over the limit → 413', method: 'POST', path: M, headers: JSON_CT, bodyBytes: 70_000 },
-  { name: 'without session → 401', method: 'POST', path: M, headers: JSON_CT, body: '{}', anonymous: true },
+  { name: 'body over the limit → 413', method: 'POST', target: M, headers: JSON_CT, bodyBytes: 70_000 },
+  { name: 'without session → 401', method: 'POST', target: M, headers: JSON_CT, body: '{}', anonymous: true },
+  // Other methods on migrated paths: Werkzeug's 405 from the legacy app (proxied), its database untouched.
+  request('PUT', 'PUT on the movements path → 405', M, { headers: JSON_CT, body: '{}' }),
+  request('DELETE', 'DELETE on the hierarchy path → 405', H),
+  request('PATCH', 'PATCH on the dashboard path → 405', D, { headers: JSON_CT, body: '{}' }),
 ]
+
+/** Every case, in order; the runner picks each case's fixture. Add new cases above (or spread a list here). */
+export const parityCases: readonly ParityCase[] = [...readCases, ...writeCases]

@@ -1,122 +1,78 @@
 // The parity suite: every corpus case is sent to the real legacy app (gunicorn) and to the real gateway;
-// status, content type and JSON must be equal, and the gateway must have answered itself.
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { MongoClient, type Db } from 'mongodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { testDbName } from '../support/mongo.js'
-import { answer, canonical, storedForm, withoutGenerated, type Answer } from './compare.js'
-import { readCases, writeCases, type ParityCase } from './corpus.js'
-import { addParityFixtures } from './fixtures.js'
+// status, the headers that matter and the body bytes must be equal, and the gateway must have answered
+// every request to a migrated route itself. Write cases run on twin databases, whose documents must match.
+import type { Db } from 'mongodb'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { answer, HEADERS_THAT_MATTER, maskGenerated, storedForm, type Answer } from './compare.js'
+import { parityCases, type ParityCase } from './corpus.js'
+import { migratedRoutes, routeOf } from './migrated-routes.js'
 import { buildRequest, placeholders, type Placeholders } from './resolve.js'
+import { useStack } from './stack.js'
 
-const BODY_LIMIT = 65_536
-
-type Pair = { legacy: LegacyApp; gateway: GatewayProcess; db: Db; dbName: string }
-
-let client: MongoClient
-let now: Date
-let read: Pair
-let twinLegacy: Pair
-let twinGateway: Pair
-let cookie: string
+const stack = useStack({ prefix: 'parity', twins: true })
 let values: Placeholders
-const started: { stop(): Promise<unknown> }[] = []
-
-async function seededDb(prefix: string): Promise<{ db: Db; dbName: string }> {
-  const dbName = testDbName(prefix)
-  const db = client.db(dbName)
-  await seed(db, { now })
-  await addParityFixtures(db, now)
-  return { db, dbName }
-}
-
-// The gateway falls back to the legacy app when a migrated GET fails; here its own answer must be compared.
-function routesWithoutFallback(): string {
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parity-')), 'routes.json')
-  const off = { fallback: false }
-  writeFileSync(file, JSON.stringify({ routes: { 'estoque-hierarquia': off, 'movimentacoes-list': off, dashboard: off } }))
-  return file
-}
-
-async function pair(prefix: string): Promise<Pair> {
-  const mongoUri = inject('mongoUri')
-  const { db, dbName } = await seededDb(prefix)
-  const legacy = await startLegacyApp({ mongoUri, dbName, secretKey: TEST_SECRET_KEY })
-  started.push(legacy)
-  const gateway = await startGateway({ mongoUri, dbName, legacyUrl: legacy.url, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT), LOG_LEVEL: 'warn', ROUTES_FILE: routesWithoutFallback() }, healthTimeoutMs: 90_000 })
-  started.push(gateway)
-  return { legacy, gateway, db, dbName }
-}
-
 beforeAll(async () => {
-  client = await new MongoClient(inject('mongoUri')).connect()
-  // Both apps compute "today" from the real clock, so the data is seeded relative to the real now.
-  now = new Date()
-  // The legacy app reads MAX_CONTENT_LENGTH from its environment (inherited): same limit on both sides.
-  process.env.MAX_CONTENT_LENGTH = String(BODY_LIMIT)
-  ;[read, twinLegacy, twinGateway] = await Promise.all([pair('parity_read'), pair('parity_twin_l'), pair('parity_twin_g')])
-  values = await placeholders(read.db)
-  // One login at the legacy app: the cookie is valid for every app here (same SECRET_KEY, same user ids).
-  cookie = await login(read.legacy.url)
+  values = await placeholders(stack().shared.db)
 })
 
-afterAll(async () => {
-  await Promise.allSettled(started.map((process) => process.stop()))
-  for (const p of [read, twinLegacy, twinGateway]) await p?.db.dropDatabase().catch(() => undefined)
-  await client?.close()
-})
+const fixtureOf = (testCase: ParityCase) => testCase.fixture ?? (testCase.method === 'GET' || testCase.method === 'HEAD' ? 'shared' : 'twins')
+const figures = { cases: 0, bytes: 0 }
 
-async function send(baseUrl: string, testCase: ParityCase): Promise<Answer> {
-  const { path, init } = buildRequest(testCase, values, cookie)
-  return answer(await fetch(baseUrl + path, init))
+async function send(baseUrl: string, testCase: ParityCase, side: 'legacy' | 'gateway'): Promise<Answer> {
+  const { path, init } = buildRequest(testCase, values, stack().cookie)
+  return answer(await fetch(baseUrl + path, init), side)
 }
 
-function expectSameAnswer(gateway: Answer, legacy: Answer, body: (json: unknown) => unknown = (json) => json, log = () => '') {
-  expect(
-    { status: gateway.status, contentType: gateway.contentType },
-    gateway.status >= 500 ? `gateway answered ${gateway.text}; its log ends with:\n${log().slice(-3000)}` : undefined,
-  ).toEqual({ status: legacy.status, contentType: legacy.contentType })
-  expect(canonical(body(gateway.json))).toEqual(canonical(body(legacy.json)))
-  if (body(gateway.json) === gateway.json) expect(gateway.text, 'byte for byte').toBe(legacy.text)
-  expect(gateway.upstream, 'the gateway must answer migrated routes itself').toBe('gateway')
+function expectSameAnswer(testCase: ParityCase, gateway: Answer, legacy: Answer, log: () => string) {
+  const shown = (side: Answer) => ({ status: side.status, headers: side.headers, body: maskGenerated(side.text, testCase.generated) })
+  expect(shown(gateway), gateway.status >= 500 ? `gateway log ends with:\n${log().slice(-3000)}` : undefined).toEqual(shown(legacy))
+  if (!testCase.generated) expect(gateway.body.equals(legacy.body), 'body bytes').toBe(true)
+  if (routeOf(testCase.method, testCase.target)) expect(gateway.upstream, 'the gateway must answer migrated routes itself').toBe('gateway')
+  figures.cases++
+  figures.bytes += gateway.body.length + legacy.body.length
 }
 
 describe('parity corpus', () => {
-  it('is large enough and names every case once', () => {
-    const all = [...readCases, ...writeCases]
-    expect(all.length).toBeGreaterThanOrEqual(40)
-    expect(new Set(all.map((c) => c.name)).size).toBe(all.length)
+  it('is large enough, names every case once, and covers every migrated route', () => {
+    expect(parityCases.length).toBeGreaterThanOrEqual(40)
+    expect(new Set(parityCases.map((c) => c.name)).size).toBe(parityCases.length)
+    const uncovered = migratedRoutes.filter((route) => !parityCases.some((c) => routeOf(c.method, c.target) === route))
+    expect(uncovered).toEqual([])
+    expect(HEADERS_THAT_MATTER).toContain('content-type')
   })
 })
 
-describe('GET parity (one database, both apps)', () => {
-  it.each(readCases.map((c) => [c.name, c] as const))('%s', async (_, testCase) => {
-    const [legacy, gateway] = await Promise.all([send(read.legacy.url, testCase), send(read.gateway.url, testCase)])
-    expectSameAnswer(gateway, legacy, undefined, () => read.gateway.output())
+describe('read parity (one database, both apps)', () => {
+  const cases = parityCases.filter((c) => fixtureOf(c) === 'shared')
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, testCase) => {
+    const { legacy: app, gateway } = stack().shared
+    const [legacy, ours] = await Promise.all([send(app.url, testCase, 'legacy'), send(gateway.url, testCase, 'gateway')])
+    expectSameAnswer(testCase, ours, legacy, () => gateway.output())
   })
 })
 
-describe('POST parity (twin databases, applied in order)', () => {
+describe('write parity (twin databases, applied in order)', () => {
+  const since = () => stack().now
   const state = async (db: Db) => ({
-    itens: storedForm(await db.collection('itens').find({}, { promoteValues: false }).sort({ _id: 1 }).toArray(), now, ['atualizado_em']),
+    itens: storedForm(await db.collection('itens').find({}, { promoteValues: false }).sort({ _id: 1 }).toArray(), since(), ['atualizado_em']),
     novas: storedForm(
-      (await db.collection('movimentacoes').find({ data: { $gt: now } }, { promoteValues: false }).sort({ data: 1 }).toArray()).map(({ _id, ...rest }) => rest),
-      now,
+      (await db.collection('movimentacoes').find({ data: { $gt: since() } }, { promoteValues: false }).sort({ data: 1 }).toArray()).map(({ _id, ...rest }) => rest),
+      since(),
       ['data'],
     ),
   })
-
-  it.each(writeCases.map((c) => [c.name, c] as const))('%s', async (_, testCase) => {
-    const legacy = await send(twinLegacy.legacy.url, testCase)
-    const gateway = await send(twinGateway.gateway.url, testCase)
-    expectSameAnswer(gateway, legacy, withoutGenerated, () => twinGateway.gateway.output())
-    const [legacyState, gatewayState] = await Promise.all([state(twinLegacy.db), state(twinGateway.db)])
+  const cases = parityCases.filter((c) => fixtureOf(c) === 'twins')
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, testCase) => {
+    const twins = stack().twins!
+    const legacy = await send(twins.legacy.legacy.url, testCase, 'legacy')
+    const ours = await send(twins.gateway.gateway.url, testCase, 'gateway')
+    expectSameAnswer(testCase, ours, legacy, () => twins.gateway.gateway.output())
+    const [legacyState, gatewayState] = await Promise.all([state(twins.legacy.db), state(twins.gateway.db)])
     expect(gatewayState).toEqual(legacyState)
+  })
+
+  it('reports its figures', () => {
+    console.log(`parity: ${figures.cases} cases compared, ${figures.bytes} body bytes, 0 differences`)
+    expect(figures.cases).toBe(parityCases.length)
   })
 })

@@ -50,5 +50,5 @@ export function buildRequest(testCase: ParityCase, values: Placeholders, cookie:
   else if (testCase.body !== undefined) body = resolve(testCase.body, values)
   // Bytes, so fetch adds no content type of its own.
   const bytes = body === undefined ? undefined : new TextEncoder().encode(body)
-  return { path: resolve(testCase.path, values), init: { method: testCase.method, headers, body: bytes, redirect: 'manual' } }
+  return { path: resolve(testCase.target, values), init: { method: testCase.method, headers, body: bytes, redirect: 'manual' } }
 }
