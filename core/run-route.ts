@@ -22,8 +22,9 @@ export type RunRouteDeps = {
 export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<RouteOutcome> {
   const { route } = ctx
   if (!route.handle) return { kind: 'defer', reason: 'no-handler' }
+  let setCookie: string | null = null
+  let authenticated = false
   try {
-    let setCookie: string | null = null
     if (route.auth === 'login_required') {
       const outcome = await deps.authenticate({
         cookieHeader: ctx.request.headers.get('cookie') ?? undefined,
@@ -34,12 +35,15 @@ export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<R
       if (outcome instanceof Response) return { kind: 'response', response: outcome }
       ctx.user = outcome.user
       setCookie = outcome.setCookie
+      authenticated = true
     }
     const result = await route.handle(ctx)
     if (result instanceof Defer) return { kind: 'defer', reason: result.reason }
     return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, setCookie) : result }
   } catch (error) {
-    return { kind: 'response', ...errorAnswer(error, ctx, deps.logger) }
+    const answer = errorAnswer(error, ctx, deps.logger)
+    // An error after login_required passed: Flask had opened the session, so its answer says Vary: Cookie too.
+    return { kind: 'response', ...answer, response: authenticated ? withSessionHeaders(answer.response, setCookie) : answer.response }
   }
 }
 
