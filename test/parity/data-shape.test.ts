@@ -62,6 +62,9 @@ let baseItem: Document
 let baseMovement: Document
 beforeAll(async () => {
   const now = stack().now
+  // mongo-java-server cannot delete a document whose unique-indexed field holds an empty array; the GET
+  // routes compared here do not depend on the index.
+  await stack().shared.db.collection('itens').dropIndex('codigo_1').catch(() => undefined)
   // Next to a seeded item (same category and subcategory), so names and codigos get compared with others.
   const neighbour = (await stack().shared.db.collection('itens').findOne({ ativo: true, categoria: { $type: 'string' }, subcategoria: { $type: 'string' } }))!
   baseItem = {
@@ -104,9 +107,9 @@ const shown = (side: Answer) => `${side.status} ${JSON.stringify(side.headers)}\
 /** Inserts the document, asks every target of both apps, removes it; returns the differences. */
 async function compareWith(db: Db, collection: 'itens' | 'movimentacoes', doc: Document, variant: Variant, targets: string[]): Promise<Difference[]> {
   const other = collection === 'itens' ? { name: 'movimentacoes', doc: baseMovement } : { name: 'itens', doc: baseItem }
-  await db.collection(collection).insertOne(doc)
-  await db.collection(other.name).insertOne(other.doc)
   try {
+    await db.collection(collection).insertOne(doc)
+    await db.collection(other.name).insertOne(other.doc)
     figures.documents++
     const differences: Difference[] = []
     for (const target of targets) {
