@@ -53,6 +53,8 @@ export type RouteRuntimeSettings = {
   bodyLimitBytes: number
   loginRateLimitPerIp: number
   loginRateLimitPerEmail: number
+  /** IDEMPOTENCY_LEASE_MS (the movements route's default when absent). */
+  idempotencyLeaseMs?: number
 }
 
 /** What a handler sees: Web-standard request plus what the declaration's policies established. */

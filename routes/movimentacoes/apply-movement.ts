@@ -1,13 +1,21 @@
-import { Double, ObjectId, type ClientSession, type Db, type Document, type MongoClient } from 'mongodb'
-import type { Logger } from '../../core/logger.js'
+import { Double, ObjectId, type Db, type Document } from 'mongodb'
+import { legacyJsonText } from '../../core/legacy-json.js'
 import { movementJson } from '../shared/movements-json.js'
 import { pyTruthy } from '../../compat/python/truthy.js'
-import { asPythonWritesIt, plainDocument, plainNumber } from './bson-values.js'
+import { asPythonWritesIt, plainDocument } from './bson-values.js'
 import type { MovementInput } from './create-validate.js'
+import { finishPending, PENDING_FIELD, type PendingMovement } from './pending-movements.js'
 
-export type MovementOutcome =
-  | { status: 201; body: { movimentacao: Record<string, unknown>; item: Record<string, unknown> } }
-  | { status: 400 | 404; body: { erro: string; disponivel?: unknown } }
+/** A decided answer: status and the exact JSON text (flask.jsonify's, trailing newline included). */
+export type MovementOutcome = {
+  status: 201 | 400 | 404
+  text: string
+  /**
+   * 201 only: another attempt with the same Idempotency-Key won the key while this one was running; this
+   * attempt's stock change was undone and its answer must not be sent (the key holds the answer).
+   */
+  superseded?: boolean
+}
 
 const ITEM_FIELDS = {
   codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade: 1, quantidade: 1, estoque_minimo: 1, ativo: 1, criado_em: 1, atualizado_em: 1,
@@ -16,82 +24,45 @@ const ITEM_FIELDS = {
 // attempts; the cap only stops a value that can never compare equal (a stored NaN) from looping forever.
 const MAX_ATTEMPTS = 500
 
-export type ApplyDeps = { db: Db; client: MongoClient; logger: Logger; usesTransactions: () => Promise<boolean> }
+export type ApplyOptions = {
+  /** The movement's `_id` (an idempotent request's attempt id: the key's owner). */
+  movementId?: ObjectId
+  /** `_id` of the claimed idempotency key: the key is committed with the answer in the same recoverable step. */
+  keyId?: string
+}
 
 /**
- * Applies a movement with no lost update and never a negative stock, without needing transactions: read the
- * item, decide exactly as the legacy app does, then write the new stock only if it is still the one read
- * (compare-and-set; retry on conflict); then insert the movement, undoing the stock change if that fails.
- * On a replica set both writes run in one transaction instead.
+ * Applies a movement with no lost update, never a negative stock, and no stock change without its movement
+ * whatever interrupts it, on any MongoDB (no transactions; docs/concurrency.md):
+ *
+ * 1. read the item and decide exactly as the legacy app does (same checks, same float arithmetic, same bodies);
+ * 2. one `updateOne` on the item, only if its stock and `ativo` are still the ones read (compare-and-set), that
+ *    writes the new stock *and* the whole movement-to-be into the item's `movimentacoes_pendentes`: the stock
+ *    change and the record of it land together or not at all;
+ * 3. `finishPending`: insert the movement into `movimentacoes`, then drop the pending entry. If the process dies
+ *    in between, the recovery step (pending-movements.ts) finishes it from the item alone.
  */
-export async function applyMovement(deps: ApplyDeps, input: MovementInput, usuario: string, movementId = new ObjectId()): Promise<MovementOutcome> {
-  if (await deps.usesTransactions()) {
-    const session = deps.client.startSession()
-    try {
-      let outcome: MovementOutcome | undefined
-      await session.withTransaction(async () => {
-        outcome = await updateStock(deps.db, input, usuario, movementId, session)
-        if (outcome.status === 201) await deps.db.collection('movimentacoes').insertOne(movementDoc(outcome), { session })
-      })
-      return outcome!
-    } finally {
-      await session.endSession()
-    }
-  }
-
-  const outcome = await updateStock(deps.db, input, usuario, movementId)
-  if (outcome.status !== 201) return outcome
-  try {
-    await deps.db.collection('movimentacoes').insertOne(movementDoc(outcome))
-  } catch (error) {
-    void compensate(deps, outcome, error)
-    throw new MovementInsertError(error)
-  }
-  return outcome
-}
-
-/** The stock was changed but the movement insert failed (the change is being undone in the background). */
-export class MovementInsertError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('movement insert failed after the stock update', { cause })
-    this.name = 'MovementInsertError'
-  }
-}
-
-type Applied = Extract<MovementOutcome, { status: 201 }> & { stored: { movement: Document; previous: Document; posterior: number } }
-
-async function updateStock(db: Db, input: MovementInput, usuario: string, movementId: ObjectId, session?: ClientSession): Promise<MovementOutcome> {
+export async function applyMovement(db: Db, input: MovementInput, usuario: string, options: ApplyOptions = {}): Promise<MovementOutcome> {
   const itens = db.collection('itens')
   const _id = new ObjectId(input.itemId.toLowerCase())
+  const movementId = options.movementId ?? new ObjectId()
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const raw = await itens.findOne({ _id }, { projection: ITEM_FIELDS, promoteValues: false, session })
-    if (!raw) return { status: 404, body: { erro: 'Item não encontrado' } }
+    const raw = await itens.findOne({ _id }, { projection: ITEM_FIELDS, promoteValues: false })
+    if (!raw) return answer(404, { erro: 'Item não encontrado' })
     const item = plainDocument(raw)
-    if (!pyTruthy(item.ativo)) return { status: 400, body: { erro: 'Item inativo' } }
+    if (!pyTruthy(item.ativo)) return answer(400, { erro: 'Item inativo' })
 
     const anterior = item.quantidade as number
     let posterior: number
     if (input.tipo === 'entrada') posterior = anterior + input.quantidade
     else if (input.tipo === 'saida') {
-      if (input.quantidade > anterior) return { status: 400, body: { erro: 'Estoque insuficiente', disponivel: raw.quantidade } }
+      if (input.quantidade > anterior) return answer(400, { erro: 'Estoque insuficiente', disponivel: raw.quantidade })
       posterior = anterior - input.quantidade
     } else posterior = input.quantidade
+    // The legacy app would store inf and answer `Infinity` (not JSON) on every read of it from then on.
+    if (!Number.isFinite(posterior)) return answer(400, { erro: 'Quantidade inválida' })
 
     const momento = new Date()
-    const result = await itens.updateOne(
-      { _id, quantidade: anterior, ativo: raw.ativo },
-      { $set: { quantidade: new Double(posterior), atualizado_em: momento } },
-      { session },
-    )
-    if (result.matchedCount === 0) {
-      // Someone changed it since the read: decide again on fresh data, after a short random pause so the
-      // losers of one round do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)))
-      continue
-    }
-
-    // Shown as read (raw BSON types: an int stays an int in the JSON), like the legacy's `item` dict.
-    const updated = { ...raw, quantidade: posterior, atualizado_em: momento }
     const movement: Document = {
       _id: movementId,
       item_id: _id,
@@ -103,19 +74,47 @@ async function updateStock(db: Db, input: MovementInput, usuario: string, moveme
       estoque_anterior: asPythonWritesIt(raw.quantidade),
       estoque_posterior: new Double(posterior),
     }
+    // Shown as read (raw BSON types: an int stays an int in the JSON), like the legacy's `item` dict.
+    const updated = { ...raw, quantidade: posterior, atualizado_em: momento }
     const shown = { ...movement, quantidade: input.quantidade, estoque_anterior: raw.quantidade, estoque_posterior: posterior }
-    const applied: Applied = {
-      status: 201,
-      body: { movimentacao: movementJson(shown, updated), item: itemJson(updated) },
-      stored: { movement, previous: raw, posterior },
+    const outcome = answer(201, { movimentacao: movementJson(shown, updated), item: itemJson(updated) })
+    const pending: PendingMovement = { _id: movementId, movimentacao: movement }
+    if (options.keyId !== undefined) Object.assign(pending, { chave: options.keyId, resposta: outcome.text })
+
+    const result = await itens.updateOne(
+      { _id, quantidade: anterior, ativo: raw.ativo },
+      { $set: { quantidade: new Double(posterior), atualizado_em: momento }, $push: { [PENDING_FIELD]: pending } } as Document,
+    )
+    if (result.matchedCount === 0) {
+      // Someone changed it since the read: decide again on fresh data, after a short random pause so the
+      // losers of one round do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)))
+      continue
     }
-    return applied
+    try {
+      if ((await finishPending(db, _id, pending)) === 'reverted') return { ...outcome, superseded: true }
+    } catch (error) {
+      throw new PendingMovementError(error)
+    }
+    return outcome
   }
   throw new Error(`item ${input.itemId}: stock kept changing during ${MAX_ATTEMPTS} attempts`)
 }
 
-function movementDoc(outcome: MovementOutcome): Document {
-  return (outcome as Applied).stored.movement
+/**
+ * The stock change is written (with its pending movement) but finishing it failed, typically because MongoDB
+ * went away: the recovery step finishes it; the request's outcome is unknown to the client (a retry with the
+ * same Idempotency-Key gets the answer).
+ */
+export class PendingMovementError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('movement written as pending; finishing it failed', { cause })
+    this.name = 'PendingMovementError'
+  }
+}
+
+function answer(status: MovementOutcome['status'], value: unknown): MovementOutcome {
+  return { status, text: `${legacyJsonText(value)}\n` }
 }
 
 /** `item_json()` of the legacy util.py. */
@@ -132,35 +131,5 @@ export function itemJson(item: Document): Record<string, unknown> {
     ativo: item.ativo ?? null,
     criado_em: item.criado_em ?? null,
     atualizado_em: item.atualizado_em ?? null,
-  }
-}
-
-/**
- * The movement insert failed after the stock changed. If the insert did land (an ambiguous network error),
- * nothing to do; otherwise put the stock back: exactly, if nobody changed it since, else by the inverse
- * delta. Retried in the background for a minute, because the usual cause is MongoDB being unreachable.
- */
-async function compensate(deps: ApplyDeps, outcome: MovementOutcome, cause: unknown): Promise<void> {
-  const { movement, previous, posterior } = (outcome as Applied).stored
-  const itens = deps.db.collection('itens')
-  for (let attempt = 1; attempt <= 30; attempt++) {
-    try {
-      if (await deps.db.collection('movimentacoes').findOne({ _id: movement._id }, { projection: { _id: 1 } })) return
-      const exact = await itens.updateOne(
-        { _id: movement.item_id, quantidade: posterior, atualizado_em: movement.data },
-        { $set: { quantidade: previous.quantidade, atualizado_em: previous.atualizado_em } },
-      )
-      if (exact.matchedCount === 0) {
-        await itens.updateOne({ _id: movement.item_id }, { $inc: { quantidade: new Double((plainNumber(previous.quantidade) as number) - posterior) } })
-      }
-      deps.logger.warn({ itemId: String(movement.item_id), err: cause }, 'movement insert failed: stock change undone')
-      return
-    } catch (error) {
-      if (attempt === 30) {
-        deps.logger.error({ itemId: String(movement.item_id), err: error, cause }, 'movement insert failed and the stock change could not be undone')
-        return
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2000))
-    }
   }
 }

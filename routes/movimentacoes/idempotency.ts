@@ -3,19 +3,35 @@ import { MongoServerError, ObjectId, type Db } from 'mongodb'
 
 export const IDEMPOTENCY_COLLECTION = 'idempotency_keys'
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
-/** A pending key whose request died without finishing (or releasing it) may be taken over after this. */
-// Longer than the background compensation of a failed movement insert (apply-movement.ts), so a takeover
-// never races it.
-const PENDING_LEASE_MS = 90_000
+/**
+ * A running request renews its key's lease every third of this; a key whose request died (no renewal) may be
+ * taken over by a retry after this long. Safety does not depend on it (the key is committed by compare-and-set
+ * on its owner, docs/concurrency.md); it only decides how soon a retry after a crash runs.
+ */
+export const DEFAULT_LEASE_MS = 5000
 const KEY_FORMAT = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/
 
 export type StoredResponse = { status: number; body: string }
 export type Claim =
-  /** Go ahead; `movementId` is the id the movement must get (fixed per key, so a takeover can tell if it landed). */
-  | { kind: 'new'; id: string; movementId: ObjectId; takeover: boolean }
+  /** Go ahead as `owner`: the movement gets this `_id`, and only this owner may commit the key. */
+  | { kind: 'new'; id: string; owner: ObjectId; takeover: boolean }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
   | { kind: 'in-progress' }
+
+type KeyDocument = {
+  _id: string
+  user_id: string
+  key: string
+  fingerprint: string
+  state: 'pending' | 'done'
+  /** The attempt (= its movement's `_id`) allowed to commit the key. */
+  owner: ObjectId
+  criado_em: Date
+  lease_until?: Date
+  status?: number
+  body?: string
+}
 
 /** 1–255 printable ASCII characters (no leading/trailing space). */
 export function isValidIdempotencyKey(key: string): boolean {
@@ -26,50 +42,95 @@ export function fingerprint(mimetype: string, body: Uint8Array): string {
   return createHash('sha256').update(mimetype).update('\n').update(body).digest('hex')
 }
 
+function keys(db: Db) {
+  return db.collection<KeyDocument>(IDEMPOTENCY_COLLECTION)
+}
+
+/**
+ * The commit point of an idempotent movement: the key becomes `done` with this answer only if `owner` still
+ * owns it. True when this owner's answer is the key's answer (now or already).
+ */
+export async function commitKeyAnswer(db: Db, id: string, owner: ObjectId, body: string): Promise<boolean> {
+  const committed = await keys(db).updateOne({ _id: id, state: 'pending', owner }, { $set: { state: 'done', status: 201, body }, $unset: { lease_until: '' } })
+  if (committed.matchedCount === 1) return true
+  const key = await keys(db).findOne({ _id: id }, { projection: { state: 1, owner: 1 } })
+  return key?.state === 'done' && key.owner.equals(owner)
+}
+
 /** Idempotency keys per user, stored in MongoDB so every gateway instance sees them; expire by TTL index. */
 export class IdempotencyStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly leaseMs = DEFAULT_LEASE_MS,
+  ) {}
 
-  private get keys() {
-    return this.db.collection<{ _id: string } & Record<string, unknown>>(IDEMPOTENCY_COLLECTION)
-  }
-
-  /** Claims the key for this request, or says what the earlier request with the same key did. */
-  async claim(userId: string, key: string, print: string): Promise<Claim> {
+  /**
+   * Claims the key for this request, or says what the earlier request with the same key did. `settle` runs
+   * before a dead request's key is taken over: it finishes what that request left pending (so its answer, if it
+   * got as far as writing, is the one replayed).
+   */
+  async claim(userId: string, key: string, print: string, settle?: (owner: ObjectId) => Promise<void>): Promise<Claim> {
     const id = `${userId}:${key}`
+    const owner = new ObjectId()
     const now = new Date()
-    const movementId = new ObjectId()
     try {
-      await this.keys.insertOne({
-        _id: id, user_id: userId, key, fingerprint: print, state: 'pending', movement_id: movementId,
-        criado_em: now, lease_until: new Date(now.getTime() + PENDING_LEASE_MS),
+      await keys(this.db).insertOne({
+        _id: id, user_id: userId, key, fingerprint: print, state: 'pending', owner, criado_em: now, lease_until: this.leaseFrom(now),
       })
-      return { kind: 'new', id, movementId, takeover: false }
+      return { kind: 'new', id, owner, takeover: false }
     } catch (error) {
       if (!(error instanceof MongoServerError && error.code === 11000)) throw error
     }
-    const existing = await this.keys.findOne({ _id: id })
-    if (!existing) return this.claim(userId, key, print) // expired or released in between
+    let existing = await keys(this.db).findOne({ _id: id })
+    if (!existing) return this.claim(userId, key, print, settle) // expired or released in between
     if (existing.fingerprint !== print) return { kind: 'mismatch' }
-    if (existing.state === 'done') return { kind: 'replay', response: { status: existing.status as number, body: existing.body as string } }
-    if ((existing.lease_until as Date).getTime() < now.getTime()) {
-      // The earlier request died while pending: take the key over, if nobody else did first.
-      const taken = await this.keys.updateOne(
-        { _id: id, state: 'pending', lease_until: existing.lease_until },
-        { $set: { lease_until: new Date(now.getTime() + PENDING_LEASE_MS) } },
+    if (existing.state === 'pending' && existing.lease_until!.getTime() < now.getTime() && settle) {
+      await settle(existing.owner)
+      existing = (await keys(this.db).findOne({ _id: id })) ?? existing
+    }
+    if (existing.state === 'done') return { kind: 'replay', response: { status: existing.status!, body: existing.body! } }
+    if (existing.lease_until!.getTime() < now.getTime()) {
+      // The earlier request died while pending: take the key over, if nobody else did first. From here on the
+      // earlier attempt can no longer commit (a late write of it is undone, see pending-movements.ts).
+      const taken = await keys(this.db).updateOne(
+        { _id: id, state: 'pending', owner: existing.owner },
+        { $set: { owner, lease_until: this.leaseFrom(new Date()) } },
       )
-      if (taken.modifiedCount === 1) return { kind: 'new', id, movementId: existing.movement_id as ObjectId, takeover: true }
+      if (taken.modifiedCount === 1) return { kind: 'new', id, owner, takeover: true }
     }
     return { kind: 'in-progress' }
   }
 
-  async complete(id: string, response: StoredResponse): Promise<void> {
-    await this.keys.updateOne({ _id: id }, { $set: { state: 'done', status: response.status, body: response.body }, $unset: { lease_until: '' } })
+  /** Renews the lease while the request runs; call the returned function when it is over. */
+  keepAlive(id: string, owner: ObjectId): () => void {
+    const timer = setInterval(() => {
+      keys(this.db).updateOne({ _id: id, state: 'pending', owner }, { $set: { lease_until: this.leaseFrom(new Date()) } }).catch(() => undefined)
+    }, Math.max(50, Math.floor(this.leaseMs / 3)))
+    timer.unref()
+    return () => clearInterval(timer)
   }
 
-  /** The request failed without a definitive answer (e.g. 5xx): a retry with the same key may run again. */
-  async release(id: string): Promise<void> {
-    await this.keys.deleteOne({ _id: id, state: 'pending' })
+  /** Records a definitive answer that wrote nothing (400/404), if this request still owns the key. */
+  async complete(id: string, owner: ObjectId, response: StoredResponse): Promise<void> {
+    await keys(this.db).updateOne(
+      { _id: id, state: 'pending', owner },
+      { $set: { state: 'done', status: response.status, body: response.body }, $unset: { lease_until: '' } },
+    )
+  }
+
+  /** The request failed before writing anything: a retry with the same key may run at once. */
+  async release(id: string, owner: ObjectId): Promise<void> {
+    await keys(this.db).deleteOne({ _id: id, state: 'pending', owner })
+  }
+
+  /** The current answer of a key, if it has one. */
+  async answerOf(id: string): Promise<StoredResponse | undefined> {
+    const key = await keys(this.db).findOne({ _id: id })
+    return key?.state === 'done' ? { status: key.status!, body: key.body! } : undefined
+  }
+
+  private leaseFrom(now: Date): Date {
+    return new Date(now.getTime() + this.leaseMs)
   }
 }
 

@@ -4,6 +4,7 @@ import { createMovement } from './create-route.js'
 import { ensureIdempotencyIndexes } from './idempotency.js'
 import { ensureMovementIndexes } from './indexes.js'
 import { listMovements } from './list-route.js'
+import { ensurePendingMovementIndexes } from './pending-movements.js'
 
 export const movementsGroup = defineGroup({
   name: 'movimentacoes',
@@ -11,5 +12,6 @@ export const movementsGroup = defineGroup({
   async ensureIndexes(db: Db) {
     await ensureMovementIndexes(db)
     await ensureIdempotencyIndexes(db)
+    await ensurePendingMovementIndexes(db)
   },
 })
