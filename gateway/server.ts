@@ -5,6 +5,9 @@ import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { runClusterPrimary } from './cluster.js'
 import { checkRoutes, createGateway, type Gateway } from './gateway.js'
 import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
+import { startMovementRecovery } from '../routes/movimentacoes/recovery.js'
+import { writeAdmission } from '../routes/shared/write-admission.js'
+import { gracefulDrain } from './drain.js'
 
 /** Node entry point: validated config, one server, graceful shutdown on SIGTERM/SIGINT. */
 function main(): void {
@@ -24,32 +27,38 @@ function main(): void {
     process.exit(1)
   }
   const { app, logger } = gateway
-  // Indexes of the migrated routes: in the background, retried while MongoDB is down.
-  const stopIndexes = ensureIndexesAtStartup(gateway.mongo.db, logger)
+  const db = gateway.mongo.db
+  // Indexes of the migrated routes: in the background, retried while MongoDB is down (ENSURE_INDEXES=off: skipped).
+  const stopIndexes = config.ENSURE_INDEXES ? ensureIndexesAtStartup(db, logger) : () => {}
+  // Finishes movements a dead process left pending: now, and every WRITE_RECOVERY_INTERVAL_MS.
+  const recovery = startMovementRecovery(db, logger, config.WRITE_RECOVERY_INTERVAL_MS)
+  const drain = gracefulDrain({
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    admission: writeAdmission,
+    logger,
+    release: async () => {
+      stopIndexes()
+      await recovery.stop()
+      await gateway.close().catch((error: unknown) => logger.warn({ err: error }, 'mongodb close failed'))
+    },
+  })
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     const worker = cluster.isWorker ? cluster.worker?.id : undefined
     logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.settings.all() }, 'gateway listening')
   }) as Server
+  drain.track(server)
   server.on('error', (error) => {
     logger.fatal({ err: error }, 'server failed')
     process.exit(1)
   })
 
-  let stopping = false
   const shutdown = (signal: string) => {
-    if (stopping) return
-    stopping = true
-    stopIndexes()
+    if (drain.draining) return
     logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: draining in-flight requests')
-    // Past the budget, in-flight requests are cut so the platform's kill never lands on a half-closed state.
-    const deadline = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS).unref()
-    server.close(async () => {
-      clearTimeout(deadline)
-      await gateway.close().catch((error: unknown) => logger.warn({ err: error }, 'mongodb close failed'))
-      logger.info('stopped')
+    void drain.drain().then((clean) => {
+      logger.info({ clean }, 'stopped')
       process.exit(0)
     })
-    server.closeIdleConnections()
   }
   process.once('SIGTERM', () => shutdown('SIGTERM'))
   process.once('SIGINT', () => shutdown('SIGINT'))

@@ -35,7 +35,19 @@ export const configSchema = z.object({
   /** Migrated POST /login only (docs/auth.md): attempts per client address, failed attempts per e-mail, per minute. */
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
+  /** On SIGTERM: in-flight requests may finish this long; writes not started by 80% of it get 503 (docs/reliability.md). */
   SHUTDOWN_TIMEOUT_MS: positiveMs.default(10000),
+  /** How often pending movements a dead process left are finished (and how old they must be). */
+  WRITE_RECOVERY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  /** Lease of a running Idempotency-Key request, renewed every third of it: a retry after a crash runs after this. */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(5000),
+  /** Create the migrated routes' indexes at start-up (off for a database user without createIndex). */
+  ENSURE_INDEXES: onOff.default(true),
+  /** Write concern of the gateway's writes: `majority` or a number of members; journaled with MONGODB_WRITE_JOURNAL. */
+  MONGODB_WRITE_CONCERN: z.union([z.literal('majority'), z.coerce.number().int().min(0).max(50)]).default('majority'),
+  MONGODB_WRITE_JOURNAL: onOff.default(true),
+  /** Read concern of the gateway's reads: `majority` (only acknowledged-by-a-majority data) or `local`. */
+  MONGODB_READ_CONCERN: z.enum(['majority', 'local']).default('majority'),
   ROUTE_MODES: z.string().default(''),
   ROUTES_FILE: z.string().optional(),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),

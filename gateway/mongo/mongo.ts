@@ -22,6 +22,9 @@ export function createMongo(config: Config): MongoHandle {
     // Driver 7 ignores `timeoutMS`; a stuck socket and a starved pool are bounded separately instead.
     socketTimeoutMS: config.MONGODB_OPERATION_TIMEOUT_MS,
     waitQueueTimeoutMS: config.MONGODB_OPERATION_TIMEOUT_MS,
+    // docs/reliability.md: an acknowledged write survives a failover and a crash; reads see only such data.
+    writeConcern: { w: config.MONGODB_WRITE_CONCERN, journal: config.MONGODB_WRITE_JOURNAL },
+    readConcern: { level: config.MONGODB_READ_CONCERN },
   })
   const db = client.db(config.MONGODB_DB)
   return {

@@ -3,7 +3,7 @@
  * Used by the tests (proxy target, parity oracle) and by the demo.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from './ports.js'
@@ -24,6 +24,8 @@ export interface LegacyApp {
   port: number
   /** SIGTERM, then wait for gunicorn and its workers to exit. Safe to call twice. */
   stop(): Promise<void>
+  /** Sends a signal to gunicorn and its workers (fault tests: SIGSTOP/SIGCONT to freeze, SIGKILL). */
+  signal(signal: NodeJS.Signals): void
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -120,7 +122,37 @@ export async function startLegacyApp(opts: StartLegacyAppOptions): Promise<Legac
     const reason = error instanceof Error ? error.message : String(error)
     throw new Error(`legacy app did not start on ${url}: ${reason}\n--- gunicorn output ---\n${output}`)
   }
-  return { url, port, stop }
+  const signal = (sig: NodeJS.Signals) => {
+    for (const pid of descendants(child.pid!)) {
+      try {
+        process.kill(pid, sig)
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return { url, port, stop, signal }
+}
+
+/** Every process below `pid` (Linux /proc), parents before children. */
+function descendants(pid: number): number[] {
+  const found: number[] = []
+  const visit = (parent: number) => {
+    let children: number[] = []
+    try {
+      for (const task of readdirSync(`/proc/${parent}/task`)) {
+        children.push(...readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number))
+      }
+    } catch {
+      children = []
+    }
+    for (const child of children) {
+      found.push(child)
+      visit(child)
+    }
+  }
+  visit(pid)
+  return found
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, exited: Promise<void>): Promise<void> {

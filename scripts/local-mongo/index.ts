@@ -30,6 +30,8 @@ export interface LocalMongo {
    * server with `h2File`; the in-memory java server comes back empty. Absent for `external`.
    */
   restart?(): Promise<void>
+  /** Sends a signal to the running server (fault tests: SIGSTOP/SIGCONT/SIGKILL). Absent for `external`. */
+  signal?(signal: NodeJS.Signals): void
 }
 
 const HOST = '127.0.0.1'
@@ -185,6 +187,7 @@ function managed(
     uri: withDbName(baseUri, dbName),
     kind,
     stop: () => stopServer(current),
+    signal: (signal) => void current.child.kill(signal),
     async restart() {
       await stopServer(current)
       current = await relaunch()

@@ -5,6 +5,8 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.bson.Document;
+import io.netty.channel.Channel;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -56,7 +58,7 @@ public final class LocalMongo {
             usage("--port is required (0 picks a free port)");
         }
 
-        MongoBackend backend = h2File != null ? new H2Backend(h2File) : new MemoryBackend();
+        MongoBackend backend = h2File != null ? new JournaledH2Backend(h2File) : new MemoryBackend();
         backend.version(REPORTED_VERSION);
         MongoServer server = new MongoServer(backend);
         try {
@@ -82,6 +84,28 @@ public final class LocalMongo {
             System.exit(0);
         }
         Thread.currentThread().join(); // park forever; only the shutdown hook ends the process
+    }
+
+    /**
+     * The H2 store writes its changes to the file in the background, about once a second, so a SIGKILL loses the
+     * last second of acknowledged writes. A write sent with {@code writeConcern: {j: true}} (or an {@code fsync})
+     * is committed to the file before it is acknowledged, as mongod's journal would have it.
+     */
+    private static final class JournaledH2Backend extends H2Backend {
+        JournaledH2Backend(String file) {
+            super(file);
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String database, String command, Document query) {
+            Document result = super.handleCommand(channel, database, command, query);
+            Object concern = query.get("writeConcern");
+            boolean journaled = concern instanceof Document wc && Boolean.TRUE.equals(wc.get("j"));
+            if (journaled || command.equalsIgnoreCase("fsync")) {
+                commit();
+            }
+            return result;
+        }
     }
 
     private static String valueAt(String[] args, int i) {
