@@ -9,6 +9,10 @@
  * - A configuration error does not crash the import (which Vercel reports only as
  *   FUNCTION_INVOCATION_FAILED): it is logged once, with every problem, and each request gets a 500 JSON
  *   body naming the settings to fix (names only, never values).
+ * - Once per cold start, in the background (no request waits for it): the migrated routes' indexes, TTL of
+ *   idempotency keys included (ENSURE_INDEXES=off skips it, for a database user without createIndex), and a
+ *   recovery pass over pending movements; further recovery passes are started by requests, at most one per
+ *   WRITE_RECOVERY_INTERVAL_MS (an instance between invocations is frozen, so no timer would run).
  * - vercel.json rewrites every path to this function; Vercel keeps the URL the client asked for in
  *   `req.url`, so the route table sees the same raw target as on the Node server.
  */
@@ -16,6 +20,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import { ConfigError, loadConfig } from '../gateway/config/config.js'
 import { createGateway, type Gateway } from '../gateway/gateway.js'
+import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
+import { startMovementRecovery } from '../routes/movimentacoes/recovery.js'
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>
 
@@ -38,6 +44,10 @@ export function createVercelEntry(env: Record<string, string | undefined> = proc
     process.stderr.write(`estoque-gateway (vercel): ${error.message}\n`)
     return { listener: misconfigured(error), gateway: undefined, configError: error }
   }
+  const { config, logger, mongo } = gateway
+  if (config.ENSURE_INDEXES) ensureIndexesAtStartup(mongo.db, logger)
+  const recovery = startMovementRecovery(mongo.db, logger, config.WRITE_RECOVERY_INTERVAL_MS, false)
+  recovery.poke()
   const requestListener = getRequestListener(gateway.app.fetch)
   let helpersWarned = false
   const listener: NodeListener = (req, res) => {
@@ -47,6 +57,7 @@ export function createVercelEntry(env: Record<string, string | undefined> = proc
       helpersWarned = true
       gateway.logger.warn('Vercel Node helpers are enabled: set NODEJS_HELPERS=0 so request bodies stream to the legacy app')
     }
+    recovery.poke()
     return requestListener(req, res)
   }
   return { listener, gateway, configError: undefined }

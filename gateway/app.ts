@@ -64,6 +64,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache }: Ap
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       loginRateLimitPerIp: config.LOGIN_RATE_LIMIT_PER_IP,
       loginRateLimitPerEmail: config.LOGIN_RATE_LIMIT_PER_EMAIL,
+      idempotencyLeaseMs: config.IDEMPOTENCY_LEASE_MS,
     },
   }
 

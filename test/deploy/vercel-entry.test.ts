@@ -85,6 +85,24 @@ describe('api/index.ts on a node:http server', () => {
   })
 })
 
+describe('api/index.ts creates what the code needs', () => {
+  it('creates the indexes once per cold start, without a request waiting for it: the TTL of idempotency keys too', async () => {
+    const names = async (collection: string) =>
+      (await testDb.db.collection(collection).listIndexes().toArray().catch(() => [])).map((index) => `${index.name}:${index.expireAfterSeconds ?? ''}`)
+    const deadline = Date.now() + 20_000
+    let keys: string[] = []
+    let items: string[] = []
+    while (Date.now() < deadline) {
+      ;[keys, items] = await Promise.all([names('idempotency_keys'), names('itens')])
+      if (keys.includes('ttl_criado_em:86400') && items.includes('pendentes_id:')) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    expect(keys).toContain('ttl_criado_em:86400')
+    expect(items).toContain('pendentes_id:')
+    expect(await names('movimentacoes')).toContain('data_desc_id_desc:')
+  })
+})
+
 describe('api/index.ts with a broken configuration', () => {
   it('answers 500 naming the settings to fix (never their values) instead of crashing the import', async () => {
     const { createVercelEntry } = entryModule
