@@ -10,6 +10,8 @@ import { seed } from '../../scripts/seed/index.js'
 import { expectLabelled, headerValues, logLines, memoryOf, rawExchange, rawRequest, type RawResponse } from './support.js'
 
 const MOVEMENTS = 50_000
+/** Migrated routes whose large bodies test the proxy: served by the legacy app here. */
+const PROXIED = 'relatorios-movimentacoes-csv=legacy'
 
 let testDb: Awaited<ReturnType<typeof connectTestDb>>
 let legacy: LegacyApp
@@ -23,7 +25,8 @@ beforeAll(async () => {
   testDb = await connectTestDb('proxy_fidelity')
   await seed(testDb.db, { items: 60, movements: MOVEMENTS })
   legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 3 })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
+  // The report is a migrated route; here it is the proxy's fidelity on a large streamed answer that is tested.
+  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env: { ROUTE_MODES: PROXIED } })
   const form = new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }).toString()
   const loggedIn = await rawRequest(gateway.url, {
     method: 'POST',
