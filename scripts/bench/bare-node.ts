@@ -52,7 +52,7 @@ if (workers > 1 && cluster.isPrimary) {
         findWeekMovements(db, new Date(today.getTime() - 6 * DAY_MS), tomorrow),
       ])
       const s = summarizeItems(items)
-      return [200, { ...s, movimentacoes_hoje: hoje, ultimas_movimentacoes: ultimas, por_dia: perDay(today, semana) }]
+      return [200, { ...s, movimentacoes_hoje: BigInt(hoje), ultimas_movimentacoes: ultimas, por_dia: perDay(today, semana) }]
     },
     '/api/estoque/hierarquia': async (db, args) => {
       const incluir = (args.get('incluir_inativos') ?? 'false').toLowerCase()
@@ -64,8 +64,9 @@ if (workers > 1 && cluster.isPrimary) {
       const request = parseListRequest(args)
       if (!request.ok) return [request.status, { erro: request.erro }]
       const { total, docs } = await findMovementPage(db, request.filter, request.skip, request.porPagina)
-      const porPagina = Number(request.porPagina)
-      return [200, { movimentacoes: await movementsJson(db, docs), pagina: request.pagina, por_pagina: porPagina, total, paginas: Math.ceil(total / porPagina) }]
+      // Python ints are bigints for the encoder (a JS number is a Python float).
+      const count = BigInt(total)
+      return [200, { movimentacoes: await movementsJson(db, docs), pagina: request.pagina, por_pagina: request.porPagina, total: count, paginas: (count + request.porPagina - 1n) / request.porPagina }]
     },
   }
 
