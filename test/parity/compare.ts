@@ -14,13 +14,7 @@ export type Answer = {
   text: string
 }
 
-/**
- * Documented extra (docs/compatibility.md): the gateway compresses large bodies, so it says `Vary:
- * Accept-Encoding`; the legacy app never compresses. Every other header value must be the same.
- */
-const GATEWAY_ONLY_VARY = new Set(['accept-encoding'])
-
-export async function answer(response: Response, side: 'legacy' | 'gateway' = 'legacy'): Promise<Answer> {
+export async function answer(response: Response): Promise<Answer> {
   const body = Buffer.from(await response.arrayBuffer())
   const headers: Record<string, string> = {}
   for (const name of HEADERS_THAT_MATTER) {
@@ -30,19 +24,25 @@ export async function answer(response: Response, side: 'legacy' | 'gateway' = 'l
       continue
     }
     const value = response.headers.get(name)
-    if (value === null) continue
-    if (name !== 'vary') headers[name] = value
-    else {
-      const vary = normalizeVary(value, side === 'gateway' ? GATEWAY_ONLY_VARY : new Set())
-      if (vary) headers[name] = vary
-    }
+    if (value !== null) headers[name] = name === 'vary' ? normalizeVary(value) : value
   }
   return { status: response.status, headers, upstream: response.headers.get('x-gateway-upstream'), body, text: body.toString('utf8') }
 }
 
 // `Vary: Cookie` and `Vary: cookie` mean the same; a repeated token (two layers adding it) too.
-const normalizeVary = (value: string, allowed: Set<string>) =>
-  [...new Set(value.split(',').map((token) => token.trim().toLowerCase()))].filter((token) => !allowed.has(token)).sort().join(', ')
+const normalizeVary = (value: string) => [...new Set(value.split(',').map((token) => token.trim().toLowerCase()))].sort().join(', ')
+
+/**
+ * The headers compared, with the one documented allowance (docs/compatibility.md): the gateway compresses
+ * large JSON bodies, so it may say `Vary: Accept-Encoding` where the legacy app (which does not) does not.
+ */
+export function comparedHeaders(gateway: Answer, legacy: Answer): { gateway: Record<string, string>; legacy: Record<string, string> } {
+  const vary = gateway.headers.vary?.split(', ')
+  if (!vary?.includes('accept-encoding') || legacy.headers.vary?.split(', ').includes('accept-encoding')) return { gateway: gateway.headers, legacy: legacy.headers }
+  const { vary: _, ...rest } = gateway.headers
+  const kept = vary.filter((token) => token !== 'accept-encoding').join(', ')
+  return { gateway: kept ? { ...rest, vary: kept } : rest, legacy: legacy.headers }
+}
 
 const HTTP_DATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/
 const OBJECT_ID = /^[0-9a-f]{24}$/

@@ -46,6 +46,9 @@ const emoji = (n: number) => '😀'.repeat(n)
 /** Read-only cases: both apps on the same database. */
 export const readCases: ParityCase[] = [
   request('HEAD', 'dashboard: HEAD', D),
+  // --- GET /api/relatorios/movimentacoes.csv (its own edge cases: test/parity/report.test.ts)
+  get('relatorio: CSV of every movement', '/api/relatorios/movimentacoes.csv'),
+  get('relatorio: CSV without session → 401', '/api/relatorios/movimentacoes.csv', { anonymous: true }),
   request('HEAD', 'hierarquia: HEAD with a bad parameter → 400', `${H}?incluir_inativos=talvez`),
   // --- GET /api/estoque/hierarquia
   get('hierarquia: default (active only)', H),

@@ -6,7 +6,7 @@
 import { Decimal128, Double, Int32, Long, ObjectId, type Db, type Document } from 'mongodb'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { answer, type Answer } from './compare.js'
+import { answer, comparedHeaders, type Answer } from './compare.js'
 import { useStack } from './stack.js'
 
 const MISSING = Symbol('missing')
@@ -98,11 +98,11 @@ function withField(base: Document, field: string, value: unknown): Document {
 
 async function fetchBoth(target: string): Promise<[Answer, Answer]> {
   const { shared, cookie } = stack()
-  const get = (url: string, side: 'legacy' | 'gateway') => fetch(url + target, { headers: { cookie }, redirect: 'manual' }).then((r) => answer(r, side))
-  return Promise.all([get(shared.legacy.url, 'legacy'), get(shared.gateway.url, 'gateway')])
+  const get = (url: string) => fetch(url + target, { headers: { cookie }, redirect: 'manual' }).then(answer)
+  return Promise.all([get(shared.legacy.url), get(shared.gateway.url)])
 }
 
-const shown = (side: Answer) => `${side.status} ${JSON.stringify(side.headers)}\n${side.text}`
+const shown = (side: Answer, headers: Record<string, string>) => `${side.status} ${JSON.stringify(headers)}\n${side.text}`
 
 /** Inserts the document, asks every target of both apps, removes it; returns the differences. */
 async function compareWith(db: Db, collection: 'itens' | 'movimentacoes', doc: Document, variant: Variant, targets: string[]): Promise<Difference[]> {
@@ -118,9 +118,11 @@ async function compareWith(db: Db, collection: 'itens' | 'movimentacoes', doc: D
       figures.bytes += legacy.body.length + gateway.body.length
       if (legacy.status === 500) figures.legacy500++
       // Documented: the gateway writes null where Flask writes the non-JSON NaN/Infinity.
-      const expected = variant.nonFinite ? shown(legacy).replace(/-?Infinity|NaN/g, 'null') : shown(legacy)
-      if (shown(gateway) !== expected) {
-        differences.push({ document: JSON.stringify(doc, (_, v) => (typeof v === 'bigint' ? String(v) : v)), target, legacy: shown(legacy), gateway: shown(gateway) })
+      const headers = comparedHeaders(gateway, legacy)
+      const legacyShown = shown(legacy, headers.legacy)
+      const expected = variant.nonFinite ? legacyShown.replace(/-?Infinity|NaN/g, 'null') : legacyShown
+      if (shown(gateway, headers.gateway) !== expected) {
+        differences.push({ document: JSON.stringify(doc, (_, v) => (typeof v === 'bigint' ? String(v) : v)), target, legacy: legacyShown, gateway: shown(gateway, headers.gateway) })
       }
     }
     return differences

@@ -3,7 +3,7 @@
 // every request to a migrated route itself. Write cases run on twin databases, whose documents must match.
 import type { Db } from 'mongodb'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { answer, HEADERS_THAT_MATTER, maskGenerated, storedForm, type Answer } from './compare.js'
+import { answer, comparedHeaders, HEADERS_THAT_MATTER, maskGenerated, storedForm, type Answer } from './compare.js'
 import { parityCases, type ParityCase } from './corpus.js'
 import { migratedRoutes, routeOf } from './migrated-routes.js'
 import { buildRequest, placeholders, type Placeholders } from './resolve.js'
@@ -18,14 +18,15 @@ beforeAll(async () => {
 const fixtureOf = (testCase: ParityCase) => testCase.fixture ?? (testCase.method === 'GET' || testCase.method === 'HEAD' ? 'shared' : 'twins')
 const figures = { cases: 0, bytes: 0 }
 
-async function send(baseUrl: string, testCase: ParityCase, side: 'legacy' | 'gateway'): Promise<Answer> {
+async function send(baseUrl: string, testCase: ParityCase): Promise<Answer> {
   const { path, init } = buildRequest(testCase, values, stack().cookie)
-  return answer(await fetch(baseUrl + path, init), side)
+  return answer(await fetch(baseUrl + path, init))
 }
 
 function expectSameAnswer(testCase: ParityCase, gateway: Answer, legacy: Answer, log: () => string) {
-  const shown = (side: Answer) => ({ status: side.status, headers: side.headers, body: maskGenerated(side.text, testCase.generated) })
-  expect(shown(gateway), gateway.status >= 500 ? `gateway log ends with:\n${log().slice(-3000)}` : undefined).toEqual(shown(legacy))
+  const headers = comparedHeaders(gateway, legacy)
+  const shown = (side: Answer, h: Record<string, string>) => ({ status: side.status, headers: h, body: maskGenerated(side.text, testCase.generated) })
+  expect(shown(gateway, headers.gateway), gateway.status >= 500 ? `gateway log ends with:\n${log().slice(-3000)}` : undefined).toEqual(shown(legacy, headers.legacy))
   if (!testCase.generated) expect(gateway.body.equals(legacy.body), 'body bytes').toBe(true)
   if (routeOf(testCase.method, testCase.target)) expect(gateway.upstream, 'the gateway must answer migrated routes itself').toBe('gateway')
   figures.cases++
@@ -46,7 +47,7 @@ describe('read parity (one database, both apps)', () => {
   const cases = parityCases.filter((c) => fixtureOf(c) === 'shared')
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, testCase) => {
     const { legacy: app, gateway } = stack().shared
-    const [legacy, ours] = await Promise.all([send(app.url, testCase, 'legacy'), send(gateway.url, testCase, 'gateway')])
+    const [legacy, ours] = await Promise.all([send(app.url, testCase), send(gateway.url, testCase)])
     expectSameAnswer(testCase, ours, legacy, () => gateway.output())
   })
 })
@@ -64,8 +65,8 @@ describe('write parity (twin databases, applied in order)', () => {
   const cases = parityCases.filter((c) => fixtureOf(c) === 'twins')
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_, testCase) => {
     const twins = stack().twins!
-    const legacy = await send(twins.legacy.legacy.url, testCase, 'legacy')
-    const ours = await send(twins.gateway.gateway.url, testCase, 'gateway')
+    const legacy = await send(twins.legacy.legacy.url, testCase)
+    const ours = await send(twins.gateway.gateway.url, testCase)
     expectSameAnswer(testCase, ours, legacy, () => twins.gateway.gateway.output())
     const [legacyState, gatewayState] = await Promise.all([state(twins.legacy.db), state(twins.gateway.db)])
     expect(gatewayState).toEqual(legacyState)
