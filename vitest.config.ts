@@ -6,7 +6,7 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**', 'test/legacy-app/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 90_000,
-    hookTimeout: 120_000,
+    hookTimeout: 300_000,
     // Integration files each start real servers; two cores, so keep the fan-out modest.
     maxWorkers: 2,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],

@@ -20,7 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import { ConfigError, loadConfig } from '../gateway/config/config.js'
 import { createGateway, type Gateway } from '../gateway/gateway.js'
-import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
+import { ensureIndexesAtStartup } from '../gateway/ensure-indexes-at-startup.js'
 import { startMovementRecovery } from '../routes/movimentacoes/recovery.js'
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => Promise<void>
@@ -45,7 +45,7 @@ export function createVercelEntry(env: Record<string, string | undefined> = proc
     return { listener: misconfigured(error), gateway: undefined, configError: error }
   }
   const { config, logger, mongo } = gateway
-  if (config.ENSURE_INDEXES) ensureIndexesAtStartup(mongo.db, logger)
+  if (config.ENSURE_INDEXES) ensureIndexesAtStartup(gateway.ensureIndexes, logger)
   const recovery = startMovementRecovery(mongo.db, logger, config.WRITE_RECOVERY_INTERVAL_MS, false)
   recovery.poke()
   const requestListener = getRequestListener(gateway.app.fetch)

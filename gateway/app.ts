@@ -25,6 +25,9 @@ import type { ResponseCache } from '../core/response-cache.js'
 import { invalidateOnWrites } from './cache/invalidate-on-writes.js'
 import { speed } from './speed/speed.js'
 import { openApiPath } from './routing/url-map.js'
+import type { RouteStateStore } from '../control/route-state-store.js'
+import type { LiveOverrides } from '../control/live-overrides.js'
+import { controlApi } from '../control/admin-api.js'
 
 export type GatewayApp = Hono<GatewayEnv>
 
@@ -36,10 +39,11 @@ export type AppDeps = {
   urlMap: UrlMatcher
   /** CACHE_TTL_MS > 0: the dashboard / hierarchy response cache (memory or Redis). */
   cache?: ResponseCache
+  control: { store: RouteStateStore; live: LiveOverrides; instance: string }
 }
 
 /** The whole gateway as one Hono app, shared by the Node server and the Vercel function. */
-export function createApp({ config, mongo, logger, settings, urlMap, cache }: AppDeps): GatewayApp {
+export function createApp({ config, mongo, logger, settings, urlMap, cache, control }: AppDeps): GatewayApp {
   const app = new Hono<GatewayEnv>()
   const metrics = new GatewayMetrics()
   const recorder = new ShadowRecorder(metrics)
@@ -69,6 +73,10 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache }: Ap
   }
 
   app.use(requestId())
+  app.use(async (c, next) => {
+    control.live.refreshIfStale()
+    await next()
+  })
   app.use(requestLog(logger))
   app.use(requestMetrics(metrics))
   app.use(labelUpstream())
@@ -87,7 +95,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache }: Ap
       },
     }),
   )
-  app.route('/', adminRoutes({ settings, metrics, shadow: recorder, token: config.ADMIN_TOKEN }))
+  app.route('/', adminRoutes({ settings, metrics, shadow: recorder, token: config.ADMIN_TOKEN, control: controlApi({ settings, store: control.store, live: control.live, instance: control.instance }) }))
   app.route('/', openApiDocs(settings.declarations, openApiPath))
   app.use(
     dispatch({

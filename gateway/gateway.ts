@@ -5,13 +5,20 @@ import { createLogger, type Logger } from '../core/logger.js'
 import { RouteSettings, parseModeOverrides, parseOverridesFile, type OverrideLayer } from '../core/route-settings.js'
 import { validateRoutes } from '../core/validate-routes.js'
 import type { RouteDeclaration } from '../core/route.js'
-import { routeDeclarations } from '../routes/index.js'
+import { ensureIndexes as ensureRouteIndexes, routeDeclarations } from '../routes/index.js'
 import { createApp, type GatewayApp } from './app.js'
 import { createResponseCache, type ResponseCache } from '../core/response-cache.js'
 import { legacyUrlMap } from './routing/url-map.js'
+import { hostname } from 'node:os'
+import { RouteStateStore } from '../control/route-state-store.js'
+import { LiveOverrides } from '../control/live-overrides.js'
+import { changeProblems } from '../control/admin-api.js'
 
 export type Gateway = {
   app: GatewayApp
+  live: LiveOverrides
+  /** Every index the gateway relies on: the routes' and the control plane's. */
+  ensureIndexes(): Promise<void>
   config: Config
   logger: Logger
   mongo: MongoHandle
@@ -26,11 +33,20 @@ export function createGateway(config: Config, logger: Logger = createLogger(conf
   const settings = loadRouteSettings(config, routeDeclarations, urlMap)
   const mongo = createMongo(config)
   const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
-  const app = createApp({ config, mongo, logger, settings, urlMap, cache })
+  const instance = config.INSTANCE_ID ?? `${hostname()}:${process.pid}`
+  const store = new RouteStateStore(mongo.db, instance)
+  const live = new LiveOverrides(store, settings, logger, config.LIVE_REFRESH_MS, (name, override) => changeProblems(settings, name, override))
+  const app = createApp({ config, mongo, logger, settings, urlMap, cache, control: { store, live, instance } })
+  live.start()
   const close = async () => {
+    live.stop()
     await Promise.all([mongo.close(), cache?.close()])
   }
-  return { app, config, logger, mongo, settings, cache, close }
+  const ensureIndexes = async () => {
+    await ensureRouteIndexes(mongo.db)
+    await store.ensureIndexes()
+  }
+  return { app, config, logger, mongo, settings, cache, live, ensureIndexes, close }
 }
 
 /** The route settings this configuration puts in force; throws a ConfigError listing every problem. */

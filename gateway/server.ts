@@ -4,7 +4,7 @@ import type { Server } from 'node:http'
 import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { runClusterPrimary } from './cluster.js'
 import { checkRoutes, createGateway, type Gateway } from './gateway.js'
-import { ensureIndexesAtStartup } from '../routes/ensure-indexes-at-startup.js'
+import { ensureIndexesAtStartup } from './ensure-indexes-at-startup.js'
 import { startMovementRecovery } from '../routes/movimentacoes/recovery.js'
 import { writeAdmission } from '../routes/shared/write-admission.js'
 import { gracefulDrain } from './drain.js'
@@ -28,8 +28,9 @@ function main(): void {
   }
   const { app, logger } = gateway
   const db = gateway.mongo.db
-  // Indexes of the migrated routes: in the background, retried while MongoDB is down (ENSURE_INDEXES=off: skipped).
-  const stopIndexes = config.ENSURE_INDEXES ? ensureIndexesAtStartup(db, logger) : () => {}
+  // Indexes of the migrated routes and the control plane: in the background, retried while MongoDB is down
+  // (ENSURE_INDEXES=off: skipped).
+  const stopIndexes = config.ENSURE_INDEXES ? ensureIndexesAtStartup(gateway.ensureIndexes, logger) : () => {}
   // Finishes movements a dead process left pending: now, and every WRITE_RECOVERY_INTERVAL_MS.
   const recovery = startMovementRecovery(db, logger, config.WRITE_RECOVERY_INTERVAL_MS)
   const drain = gracefulDrain({

@@ -11,15 +11,18 @@ export type AdminOptions = {
   shadow: ShadowRecorder
   /** When set, both endpoints require `Authorization: Bearer <token>`. */
   token: string | undefined
+  /** The live route control API (control/admin-api.ts), behind the same token. */
+  control: Hono<GatewayEnv>
 }
 
 /** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
-export function adminRoutes({ settings, metrics, shadow, token }: AdminOptions): Hono<GatewayEnv> {
+export function adminRoutes({ settings, metrics, shadow, token, control }: AdminOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
   if (token) {
     app.use('/_gateway/*', bearerAuth({ token }))
     app.use('/metrics', bearerAuth({ token }))
   }
+  app.route('/', control)
   const startedAt = Date.now()
 
   app.get('/_gateway/status', async (c) => {

@@ -51,6 +51,10 @@ export const configSchema = z.object({
   ROUTE_MODES: z.string().default(''),
   ROUTES_FILE: z.string().optional(),
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** How often every process re-reads the live route overrides from MongoDB (a change applies everywhere within it). */
+  LIVE_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** This instance's name in the audit log and /_gateway/status (default: host name and process id). */
+  INSTANCE_ID: z.string().min(1).max(100).optional(),
   SHADOW_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log lines are buffered up to this long (0 = one synchronous write per line). */

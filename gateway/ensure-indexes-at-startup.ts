@@ -1,18 +1,16 @@
-import type { Db } from 'mongodb'
 import type { Logger } from '../core/logger.js'
-import { ensureIndexes } from './index.js'
 
 /**
  * Creates the migrated routes' indexes in the background at start-up. While MongoDB is unreachable it
  * retries every `retryMs` (logged); the gateway serves meanwhile (queries work without indexes, only slower).
  * Returns a function that stops retrying (for shutdown).
  */
-export function ensureIndexesAtStartup(db: Db, logger: Logger, retryMs = 5000): () => void {
+export function ensureIndexesAtStartup(ensure: () => Promise<void>, logger: Logger, retryMs = 5000): () => void {
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   const attempt = async (n: number) => {
     try {
-      await ensureIndexes(db)
+      await ensure()
       logger.info({ attempts: n }, 'indexes ensured')
     } catch (error) {
       if (stopped) return
