@@ -7,7 +7,11 @@ import type { RouteDeclaration, RouteParam } from './route.js'
 export type UrlMapMatch =
   | { kind: 'match'; endpoint: string; rule: string; params: Record<string, unknown> }
   | { kind: 'redirect' | 'method-not-allowed' | 'not-found' | 'bad-request' }
-export type UrlMatcher = { match(method: string, rawTarget: string): UrlMapMatch }
+export type UrlMatcher = {
+  match(method: string, rawTarget: string): UrlMapMatch
+  /** The endpoint of the legacy rule with this text that accepts this method (several rules may share a text). */
+  endpointFor?(rule: string, method: string): string | undefined
+}
 
 export type RoutedRequest = { route: RouteDeclaration; params: Record<string, RouteParam> }
 
@@ -16,14 +20,17 @@ export type RoutedRequest = { route: RouteDeclaration; params: Record<string, Ro
  * migrated handler exactly when the legacy app would have run the view it replaces, whatever its spelling.
  */
 export class RouteRouter {
-  private readonly byRuleAndMethod = new Map<string, RouteDeclaration>()
+  /** By `METHOD endpoint`: Werkzeug picks the endpoint, so the declaration is found by what it picked. */
+  private readonly byEndpoint = new Map<string, RouteDeclaration>()
 
   constructor(
     declarations: readonly RouteDeclaration[],
     private readonly urlMap: UrlMatcher,
   ) {
     for (const route of declarations) {
-      for (const method of route.methods) this.byRuleAndMethod.set(`${method} ${route.rule}`, route)
+      for (const method of route.methods) {
+        this.byEndpoint.set(`${method} ${urlMap.endpointFor?.(route.rule, method) ?? route.rule}`, route)
+      }
     }
   }
 
@@ -31,7 +38,8 @@ export class RouteRouter {
     const found = this.urlMap.match(method, rawTarget)
     if (found.kind !== 'match') return undefined
     // HEAD is served by the GET view, as in Flask.
-    const route = this.byRuleAndMethod.get(`${method === 'HEAD' ? 'GET' : method} ${found.rule}`)
+    const endpoint = this.urlMap.endpointFor ? found.endpoint : found.rule
+    const route = this.byEndpoint.get(`${method === 'HEAD' ? 'GET' : method} ${endpoint}`)
     return route && { route, params: found.params as Record<string, RouteParam> }
   }
 }

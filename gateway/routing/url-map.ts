@@ -11,15 +11,12 @@ import exported from '../../routes/legacy-url-map.json' with { type: 'json' }
 export function legacyUrlMap(file: UrlMapFile = exported as UrlMapFile): UrlMatcher & LegacyRuleIndex {
   const { rules, options } = urlMapFromFile(file)
   const urlMap: UrlMap = compileUrlMap(rules, options)
-  const methodsByRule = new Map<string, Set<string>>()
-  for (const rule of rules) {
-    const methods = methodsByRule.get(rule.rule) ?? new Set<string>()
-    for (const method of rule.methods ?? ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']) methods.add(method)
-    methodsByRule.set(rule.rule, methods)
-  }
+  const endpointFor = (text: string, method: string) =>
+    rules.find((rule) => rule.rule === text && (rule.methods === null || rule.methods.includes(method)))?.endpoint
   return {
     match: (method, rawTarget) => urlMap.match(method, rawTarget),
-    has: (rule, method) => methodsByRule.get(rule)?.has(method) ?? false,
+    endpointFor,
+    has: (rule, method) => endpointFor(rule, method) !== undefined,
     ruleProblem(rule) {
       try {
         parseFlaskRule(rule)
