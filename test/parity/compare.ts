@@ -80,3 +80,6 @@ export function storedForm(docs: Document[], since: Date, drop: string[]): unkno
     return EJSON.serialize(copy, { relaxed: false })
   })
 }
+
+/** Whether an ObjectId (hex) was generated at or after `since` (seeded ids carry a 2020 timestamp). */
+export const isNewId = (hex: string, since: Date) => parseInt(hex.slice(0, 8), 16) >= Math.floor(since.getTime() / 1000)

@@ -7,6 +7,8 @@
 //   {D-n:arabic} same with Arabic-Indic digits     {ACTIVE_JSON} etc.: not used; bodies are raw text
 // `body` is the raw request body (text); `bodyBytes` makes a JSON body of that many bytes instead.
 
+import { routeReadCases, routeWriteCases } from './route-cases.js'
+
 export type ParityCase = {
   name: string
   /** Any method, sent as is. */
@@ -189,5 +191,8 @@ export const writeCases: ParityCase[] = [
   request('PATCH', 'PATCH on the dashboard path → 405', D, { headers: JSON_CT, body: '{}' }),
 ]
 
-/** Every case, in order; the runner picks each case's fixture. Add new cases above (or spread a list here). */
-export const parityCases: readonly ParityCase[] = [...readCases, ...writeCases]
+/**
+ * Every case, in order; the runner picks each case's fixture. Add new cases above, or in the route's own
+ * file under cases/ (started by `npm run new-route`), which joins without being listed.
+ */
+export const parityCases: readonly ParityCase[] = [...readCases, ...writeCases, ...routeReadCases, ...routeWriteCases]

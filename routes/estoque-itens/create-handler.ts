@@ -1,0 +1,42 @@
+import { Double, MongoServerError, ObjectId } from 'mongodb'
+import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
+import type { RouteContext } from '../../core/route.js'
+import { itemJson } from '../shared/item-json.js'
+import { legacyJsonBody } from '../shared/legacy-json-body.js'
+import { checkNewItem } from './item-input.js'
+
+const DUPLICATE_KEY = 11000
+
+/**
+ * POST /api/estoque/itens: the legacy view `api_estoque.criar_item`. The legacy's "does the codigo exist?"
+ * read is kept for its answer, but the unique index on `codigo` (ensureItemIndexes) decides: two
+ * concurrent creates of one codigo give one 201 and one 409, never two items (docs/compatibility.md).
+ */
+export async function handleEstoqueItensCreate(ctx: RouteContext): Promise<Response> {
+  const body = await legacyJsonBody(ctx)
+  if ('response' in body) return body.response
+  const checked = checkNewItem(body.value)
+  if (!checked.ok) return jsonErrorResponse(checked.erro)
+  const item = checked.value
+
+  const itens = ctx.db.collection('itens')
+  if (await itens.findOne({ codigo: item.codigo }, { projection: { _id: 1 } })) return jsonErrorResponse('Código já existe', 409)
+  const momento = new Date()
+  const doc = {
+    _id: new ObjectId(),
+    ...item,
+    // Python floats: BSON doubles, whole or not.
+    quantidade: new Double(item.quantidade),
+    estoque_minimo: new Double(item.estoque_minimo),
+    ativo: true,
+    criado_em: momento,
+    atualizado_em: momento,
+  }
+  try {
+    await itens.insertOne(doc)
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return jsonErrorResponse('Código já existe', 409)
+    throw error
+  }
+  return jsonResponse(itemJson({ ...doc, quantidade: item.quantidade, estoque_minimo: item.estoque_minimo }), 201)
+}

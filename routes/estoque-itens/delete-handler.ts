@@ -1,0 +1,17 @@
+import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
+import type { RouteContext } from '../../core/route.js'
+import { legacyItemId } from '../shared/find-item.js'
+
+/**
+ * DELETE /api/estoque/itens/<item_id>: the legacy view `api_estoque.excluir_item` (a soft delete,
+ * `ativo: false`), as one update instead of a read then a write: a saída that read the item as active
+ * before this lands fails its compare-and-set (which checks `ativo`) and is decided again on the inactive
+ * item. The request body is never read, as in the legacy view.
+ */
+export async function handleEstoqueItensDelete(ctx: RouteContext): Promise<Response> {
+  const _id = legacyItemId(String(ctx.params.item_id))
+  if (!_id) return jsonErrorResponse('Item não encontrado', 404)
+  const result = await ctx.db.collection('itens').updateOne({ _id }, { $set: { ativo: false, atualizado_em: new Date() } })
+  if (result.matchedCount === 0) return jsonErrorResponse('Item não encontrado', 404)
+  return jsonResponse({ ok: true })
+}
