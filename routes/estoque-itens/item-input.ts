@@ -52,7 +52,7 @@ export function checkNewItem(dados: PyJson): Checked<NewItem> {
   const { codigo, nome } = dados
   if (!isNonBlankString(codigo) || !isNonBlankString(nome)) return { ok: false, erro: 'Código e nome são obrigatórios' }
   // `dados.get("unidade") or "un"`: every falsy value (None, "", 0, false, [], {}) means "un".
-  const unidade = pyTruthy(jsTruthySource(dados.unidade)) ? dados.unidade : 'un'
+  const unidade = pyJsonTruthy(dados.unidade) ? dados.unidade : 'un'
   if (!isUnidade(unidade)) return { ok: false, erro: 'Unidade inválida' }
   const categoria = pyTexto(dados.categoria)
   const subcategoria = pyTexto(dados.subcategoria)
@@ -93,7 +93,9 @@ export function checkItemChanges(dados: { [key: string]: PyJson }): Checked<Item
   return { ok: true, value: changes }
 }
 
-/** A decoded JSON value in the form pyTruthy reads (a PyInt is truthy unless 0). */
-function jsTruthySource(valor: PyJson | undefined): unknown {
-  return valor instanceof PyInt ? valor.value : valor
+/** Python truthiness of a decoded JSON value (its objects are dicts whatever their JS prototype). */
+function pyJsonTruthy(valor: PyJson | undefined): boolean {
+  if (valor instanceof PyInt) return valor.value !== 0n
+  if (isPyObject(valor as PyJson)) return Object.keys(valor as object).length > 0
+  return pyTruthy(valor)
 }

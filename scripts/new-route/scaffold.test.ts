@@ -15,7 +15,7 @@ let root: string
 
 beforeAll(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'new-route-'))
-  for (const dir of ['core', 'compat', 'routes', 'test/parity']) cpSync(path.join(repo, dir), path.join(root, dir), { recursive: true })
+  for (const dir of ['core', 'compat', 'gateway', 'routes', 'test/parity']) cpSync(path.join(repo, dir), path.join(root, dir), { recursive: true })
   cpSync(path.join(repo, 'tsconfig.json'), path.join(root, 'tsconfig.base.json'))
   symlinkSync(path.join(repo, 'node_modules'), path.join(root, 'node_modules'))
   writeFileSync(path.join(root, 'package.json'), '{ "type": "module" }\n')

@@ -14,6 +14,7 @@ import { DEMO_USER, seed } from '../../scripts/seed/index.js'
 import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
 import { connectTestDb } from '../support/mongo.js'
+import { routeDeclarations } from '../../routes/index.js'
 import { dashboardTruth, hierarchyTruth, launchChromium, PageLog, parsePtBr, screenshotDir, type LoggedResponse } from './support.js'
 
 // Code passed to page.evaluate & co. runs in the browser. The project compiles without the DOM lib (a global
@@ -28,11 +29,14 @@ type HTMLElement = { dataset: Record<string, string | undefined> }
 
 export type JourneyMode = 'legacy' | 'migrated'
 
-/** Every migrated route switched back to the legacy app. */
-const ALL_LEGACY = 'estoque-hierarquia=legacy,movimentacoes-list=legacy,movimentacoes-create=legacy,dashboard=legacy,relatorios-movimentacoes-csv=legacy'
+/** Every route the gateway answers by default, switched back to the legacy app. */
+const ALL_LEGACY = routeDeclarations.filter((route) => route.mode !== 'legacy').map((route) => `${route.name}=legacy`).join(',')
 
-/** The API calls of the route table (docs/routes.md); every other request is the legacy app's. */
-const TABLE_ROUTES = new Set(['GET /api/dashboard', 'GET /api/estoque/hierarquia', 'GET /api/movimentacoes', 'POST /api/movimentacoes'])
+/** The API calls the declarations give the gateway by default (docs/routes.md); every other request is the legacy app's. */
+const TABLE_ROUTES = routeDeclarations
+  .filter((route) => route.mode === 'migrated')
+  .flatMap((route) => route.methods.map((method) => ({ method, path: new RegExp(`^${route.rule.replace(/<[^>]+>/g, '[^/]+')}$`), rule: route.rule })))
+const tableRoute = (method: string, pathname: string) => TABLE_ROUTES.find((r) => r.method === method && r.path.test(pathname))
 
 const CHAT_PERGUNTA = 'Quantos itens estão abaixo do mínimo?'
 const STEP_TIMEOUT = 30_000
@@ -287,6 +291,73 @@ export function describeJourney(mode: JourneyMode): void {
       await shoot('movimentacoes')
     })
 
+    it('an item edited and then deleted from the page: the API answers, the pages show it', { timeout: STEP_TIMEOUT }, async () => {
+      // The legacy frontend has no item form: these are the calls a script on its pages makes (same origin,
+      // the browser's session cookie), then the frontend's own pages must show the result.
+      const item = (await testDb.db.collection('itens').findOne({ ativo: true }, { sort: { codigo: -1 } }))!
+      const id = item._id.toHexString()
+      await page.locator(`#filtro-item option[value="${id}"]`).waitFor({ state: 'attached' })
+      const call = (method: string, url: string, body?: unknown) =>
+        page.evaluate(
+          async ([m, u, b]) => {
+            const response = await fetch(u as string, {
+              method: m as string,
+              credentials: 'same-origin',
+              headers: { 'content-type': 'application/json', accept: 'application/json' },
+              ...(b === undefined ? {} : { body: JSON.stringify(b) }),
+            })
+            return { status: response.status, upstream: response.headers.get('x-gateway-upstream'), text: await response.text() }
+          },
+          [method, url, body] as const,
+        )
+
+      const nome = `Editado pelo navegador (${mode})`
+      const edited = await call('PUT', `/api/estoque/itens/${id}`, { nome, estoque_minimo: '3' })
+      expect([edited.status, edited.upstream]).toEqual([200, tableUpstream])
+      expect(JSON.parse(edited.text)).toMatchObject({ _id: id, nome, estoque_minimo: 3, quantidade: Number(item.quantidade), ativo: true })
+      const stored = (await testDb.db.collection('itens').findOne({ _id: item._id }))!
+      expect(stored).toMatchObject({ nome, estoque_minimo: 3, quantidade: item.quantidade, ativo: true })
+
+      const shownOne = await call('GET', `/api/estoque/itens/${id}`)
+      expect([shownOne.status, shownOne.upstream, shownOne.text]).toEqual([200, tableUpstream, edited.text])
+
+      // The estoque page shows the new name.
+      const tree = page.waitForResponse(isApi('GET', '/api/estoque/hierarquia'))
+      await page.click('[data-testid=nav-estoque]')
+      await tree
+      await expect(page.locator(`#arvore tr[data-item-id="${id}"] td`).nth(1).textContent()).resolves.toBe(nome)
+
+      const deleted = await call('DELETE', `/api/estoque/itens/${id}`)
+      expect([deleted.status, deleted.upstream, deleted.text]).toEqual([200, tableUpstream, '{"ok":true}\n'])
+      expect((await testDb.db.collection('itens').findOne({ _id: item._id }))!).toMatchObject({ ativo: false, quantidade: item.quantidade })
+
+      // Gone from the tree and from the movement form; still shown with "incluir inativos".
+      const reloaded = page.waitForResponse(isApi('GET', '/api/estoque/hierarquia'))
+      await page.reload()
+      await reloaded
+      await page.locator('#arvore details.categoria').first().waitFor()
+      await expect(page.locator(`#arvore tr[data-item-id="${id}"]`).count()).resolves.toBe(0)
+      await expect(page.locator(`#mov-item option[value="${id}"]`).count()).resolves.toBe(0)
+      const withInactive = page.waitForResponse((r) => isApi('GET', '/api/estoque/hierarquia')(r) && r.url().includes('incluir_inativos=true'))
+      await page.click('#incluir-inativos')
+      await withInactive
+      await page.locator(`#arvore tr[data-item-id="${id}"].inativo`).waitFor()
+      await shoot('item-editado-excluido')
+      const activeOnly = page.waitForResponse((r) => isApi('GET', '/api/estoque/hierarquia')(r) && r.url().includes('incluir_inativos=false'))
+      await page.click('#incluir-inativos')
+      await activeOnly
+
+      // The movements page's item filter (GET /api/estoque/itens) no longer offers it.
+      const listed = page.waitForResponse(isApi('GET', '/api/estoque/itens'))
+      await page.click('[data-testid=nav-movimentacoes]')
+      const list = await listed
+      expect([list.status(), await upstreamOf(list)]).toEqual([200, tableUpstream])
+      await page.locator('#filtro-item option').nth(1).waitFor({ state: 'attached' })
+      await expect(page.locator(`#filtro-item option[value="${id}"]`).count()).resolves.toBe(0)
+      const active = await testDb.db.collection('itens').countDocuments({ ativo: true })
+      await expect(page.locator('#filtro-item option[value]:not([value=""])').count()).resolves.toBe(active)
+    })
+
     it('the chat page shows the streamed answer chunk by chunk', { timeout: STEP_TIMEOUT }, async () => {
       await page.click('[data-testid=nav-chat]')
       await page.locator('#chat-form').waitFor()
@@ -424,13 +495,16 @@ export function describeJourney(mode: JourneyMode): void {
       const responses: LoggedResponse[] = [...mainResponses, ...tabResponses]
       expect(responses.filter((r) => r.upstream === undefined)).toEqual([])
       for (const r of responses) {
-        const expected = TABLE_ROUTES.has(`${r.method} ${r.path}`) ? tableUpstream : 'legacy'
+        const expected = tableRoute(r.method, r.path) ? tableUpstream : 'legacy'
         expect(`${r.method} ${r.path} ${r.status} → ${r.upstream}`).toBe(`${r.method} ${r.path} ${r.status} → ${expected}`)
       }
       // The journey did reach every route of the table, and the other legacy routes it is about.
-      const seen = new Set(responses.map((r) => `${r.method} ${r.path}`))
+      const seen = new Set(responses.map((r) => `${r.method} ${tableRoute(r.method, r.path)?.rule ?? r.path}`))
       const journeyRoutes = ['POST /login', 'GET /logout', 'GET /api/chat', 'POST /api/importar', 'GET /static/app.js']
-      for (const route of [...TABLE_ROUTES, ...journeyRoutes]) expect(seen, route).toContain(route)
+      // The frontend never calls these two; everything else the gateway answers, the journey reaches.
+      const notCalledByTheFrontend = ['POST /api/estoque/itens', 'GET /api/me']
+      const tableKeys = TABLE_ROUTES.map((r) => `${r.method} ${r.rule}`).filter((key) => !notCalledByTheFrontend.includes(key))
+      for (const route of [...tableKeys, ...journeyRoutes]) expect(seen, route).toContain(route)
     })
   })
 }

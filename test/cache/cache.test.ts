@@ -148,17 +148,43 @@ describe('response cache in Redis (REDIS_URL)', () => {
     expect(await stockInTree(gw.url)).toBe(stock0 + 4)
   })
 
-  it('a legacy write proxied through the gateway (item update) invalidates the cache too', async () => {
-    const gw = await gateway({ CACHE_TTL_MS: '60000', REDIS_URL: redis.url })
+  it.each([
+    ['proxied to the legacy app', 'estoque-itens-update=legacy', 'legacy'],
+    ['answered by the gateway (migrated)', '', 'gateway'],
+  ])('an item update %s invalidates the cache too', async (_, routeModes, upstream) => {
+    const gw = await gateway({ CACHE_TTL_MS: '60000', REDIS_URL: redis.url, ROUTE_MODES: routeModes })
+    const nome = `Renamed by the cache test (${upstream})`
     const tree0 = await get(gw.url, '/api/estoque/hierarquia')
-    expect(JSON.stringify(tree0)).not.toContain('Renamed by the cache test')
+    expect(JSON.stringify(tree0)).not.toContain(nome)
     const response = await fetch(`${gw.url}/api/estoque/itens/${item._id.toHexString()}`, {
       method: 'PUT',
       headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ nome: 'Renamed by the cache test' }),
+      body: JSON.stringify({ nome }),
     })
     expect(response.status).toBe(200)
+    expect(response.headers.get('x-gateway-upstream')).toBe(upstream)
     await response.body?.cancel()
-    expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).toContain('Renamed by the cache test')
+    expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).toContain(nome)
+  })
+
+  it('migrated item create and delete invalidate the dashboard and the tree', async () => {
+    const gw = await gateway({ CACHE_TTL_MS: '60000' })
+    const total0 = (await get(gw.url, '/api/dashboard')).total_itens as number
+    const tree0 = JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))
+    expect(tree0).not.toContain('CACHE-NEW')
+    const created = await fetch(`${gw.url}/api/estoque/itens`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ codigo: 'CACHE-NEW', nome: 'Created by the cache test', quantidade: 3 }),
+    })
+    expect([created.status, created.headers.get('x-gateway-upstream')]).toEqual([201, 'gateway'])
+    const { _id } = (await created.json()) as { _id: string }
+    expect((await get(gw.url, '/api/dashboard')).total_itens).toBe(total0 + 1)
+    expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).toContain('CACHE-NEW')
+
+    const deleted = await fetch(`${gw.url}/api/estoque/itens/${_id}`, { method: 'DELETE', headers: { cookie } })
+    expect([deleted.status, deleted.headers.get('x-gateway-upstream'), await deleted.text()]).toEqual([200, 'gateway', '{"ok":true}\n'])
+    expect((await get(gw.url, '/api/dashboard')).total_itens).toBe(total0)
+    expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).not.toContain('CACHE-NEW')
   })
 })
