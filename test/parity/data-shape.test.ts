@@ -83,6 +83,8 @@ const itemTargets = () => [
   `/api/estoque/hierarquia?categoria=${encodeURIComponent(String(baseItem.categoria))}`,
   '/api/dashboard',
   `/api/movimentacoes?item=${SHAPE_ITEM.toHexString()}`,
+  `/api/estoque/itens/${SHAPE_ITEM.toHexString()}`,
+  '/api/estoque/itens?q=forma',
 ]
 const movementTargets = () => ['/api/dashboard', '/api/movimentacoes', '/api/movimentacoes?tipo=entrada', `/api/movimentacoes?item=${SHAPE_ITEM.toHexString()}`]
 

@@ -94,7 +94,8 @@ export function useStack(options: StackOptions): () => Stack {
       twins: twinLegacy && twinGateway ? { legacy: twinLegacy, gateway: twinGateway as Required<Deployment> } : undefined,
       cookie,
     }
-  })
+    // Up to five servers start at once; on a loaded machine that outlasts vitest's default hook bound.
+  }, 2 * START_TIMEOUT_MS + 60_000)
 
   afterAll(async () => {
     await Promise.allSettled(stoppers.map((stop) => stop()))
