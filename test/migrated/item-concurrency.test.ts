@@ -25,7 +25,8 @@ beforeAll(async () => {
   legacy = await startLegacyApp({ mongoUri, dbName: database.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 4 })
   gateway = await startGateway({ mongoUri, dbName: database.db.databaseName, legacyUrl: legacy.url })
   cookie = await login(legacy.url)
-})
+  // Two servers start; on a loaded machine that can outlast vitest's default hook bound.
+}, 300_000)
 
 afterAll(async () => {
   mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true })
