@@ -62,7 +62,7 @@ function appWith(settings = new RouteSettings(declarations), user?: string) {
       services: { db: {} as Db, logger: createLogger('silent', 0), settings: { secretKeys: ['k'], bodyLimitBytes: 8, loginRateLimitPerEmail: 1, loginRateLimitPerIp: 1 } },
       legacy,
       logger: createLogger('silent', 0),
-      authenticate: async () => (user ? { user: { id: '1', email: user, nome: user }, setCookie: null } : defer('remember-me')),
+      authenticate: async () => (user ? { user: { id: '1', email: user, nome: user }, setCookies: [] } : defer('remember-me')),
       shadow: async ({ c, runGateway }) => {
         const outcome = await runGateway()
         shadowRuns.push(outcome.kind === 'response' ? await outcome.response.json() : outcome)

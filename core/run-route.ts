@@ -22,7 +22,7 @@ export type RunRouteDeps = {
 export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<RouteOutcome> {
   const { route } = ctx
   if (!route.handle) return { kind: 'defer', reason: 'no-handler' }
-  let setCookie: string | null = null
+  let setCookies: readonly string[] = []
   let authenticated = false
   try {
     if (route.auth === 'login_required') {
@@ -34,16 +34,16 @@ export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<R
       if (outcome instanceof Defer) return { kind: 'defer', reason: outcome.reason }
       if (outcome instanceof Response) return { kind: 'response', response: outcome }
       ctx.user = outcome.user
-      setCookie = outcome.setCookie
+      setCookies = outcome.setCookies
       authenticated = true
     }
     const result = await route.handle(ctx)
     if (result instanceof Defer) return { kind: 'defer', reason: result.reason }
-    return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, setCookie) : result }
+    return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, setCookies) : result }
   } catch (error) {
     const answer = errorAnswer(error, ctx, deps.logger)
     // An error after login_required passed: Flask had opened the session, so its answer says Vary: Cookie too.
-    return { kind: 'response', ...answer, response: authenticated ? withSessionHeaders(answer.response, setCookie) : answer.response }
+    return { kind: 'response', ...answer, response: authenticated ? withSessionHeaders(answer.response, setCookies) : answer.response }
   }
 }
 

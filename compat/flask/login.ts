@@ -1,7 +1,7 @@
 /**
  * What Flask-Login 0.6.3 (flask_login/utils.py, login_manager.py) computes, as pure functions.
  */
-import { createHash, createHmac } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 
 export const REMEMBER_COOKIE_NAME = 'remember_token'
@@ -69,8 +69,29 @@ export function forwardedForAtLegacy(incomingForwardedFor: string | undefined, p
  */
 export function encodeRememberCookie(userId: string, secretKey: string): string {
   if (/[^\u0000-\u00ff]/.test(secretKey)) throw new Error('SECRET_KEY is not latin-1 encodable (Flask-Login would fail too)')
-  const digest = createHmac('sha512', Buffer.from(secretKey, 'latin1')).update(Buffer.from(userId, 'utf8')).digest('hex')
-  return `${userId}|${digest}`
+  return `${userId}|${rememberDigest(userId, secretKey)}`
+}
+
+/**
+ * `decode_cookie(cookie)`: `cookie.rsplit("|", 1)`, then `hmac.compare_digest(_cookie_digest(payload),
+ * digest)` with SECRET_KEY alone (Flask-Login never looks at SECRET_KEY_FALLBACKS). Returns the payload
+ * (the user id as text), `null` where Flask-Login returns None, and `unverifiable` where Python would raise
+ * instead (a digest with non-ASCII characters makes compare_digest raise TypeError; a key beyond latin-1
+ * makes `_secret_key` raise) or where a non-ASCII payload would need Werkzeug's exact cookie decoding.
+ */
+export function decodeRememberCookie(cookie: string, secretKey: string): string | null | 'unverifiable' {
+  if (/[^\x00-\x7f]/.test(cookie) || /[^\u0000-\u00ff]/.test(secretKey)) return 'unverifiable'
+  const bar = cookie.lastIndexOf('|')
+  if (bar === -1) return null // rsplit gives one piece: ValueError → None
+  const payload = cookie.slice(0, bar)
+  const expected = Buffer.from(rememberDigest(payload, secretKey), 'ascii')
+  const given = Buffer.from(cookie.slice(bar + 1), 'ascii')
+  return expected.length === given.length && timingSafeEqual(expected, given) ? payload : null
+}
+
+/** `_cookie_digest(payload)`: hex HMAC-SHA512 of the UTF-8 payload, keyed with SECRET_KEY as latin-1. */
+function rememberDigest(payload: string, secretKey: string): string {
+  return createHmac('sha512', Buffer.from(secretKey, 'latin1')).update(Buffer.from(payload, 'utf8')).digest('hex')
 }
 
 /**

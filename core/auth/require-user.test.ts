@@ -3,9 +3,9 @@ import { ObjectId, type Db } from 'mongodb'
 import { describe, expect, it } from 'vitest'
 import type { GatewayEnv } from '../env.js'
 import { encodeSession, openSession } from '../../compat/flask/session.js'
-import { sessionIdentifier } from '../../compat/flask/login.js'
+import { encodeRememberCookie, sessionIdentifier } from '../../compat/flask/login.js'
 import { Defer } from '../route.js'
-import { loginRequired, sessionSecretKeys, withSessionHeaders } from './require-user.js'
+import { loginRequired, requestPathIsApi, sessionSecretKeys, withSessionHeaders } from './require-user.js'
 
 const ACTIVE = new ObjectId('0123456789abcdef01234567')
 const INACTIVE = new ObjectId('0123456789abcdef01234568')
@@ -44,7 +44,7 @@ function appWith(secretKeys = ['current', 'previous']) {
     })
     if (outcome instanceof Defer) return c.text('from legacy', 418)
     if (outcome instanceof Response) return outcome
-    return withSessionHeaders(c.req.path === '/page' ? c.text('page') : c.json(outcome.user), outcome.setCookie)
+    return withSessionHeaders(c.req.path === '/page' ? c.text('page') : c.json(outcome.user), outcome.setCookies)
   })
   return { app, queries }
 }
@@ -102,13 +102,97 @@ describe('loginRequired', () => {
     expect(await response.json()).toEqual({ erro: 'Não autenticado' })
   })
 
-  it('hands the request to the legacy app when a remember_token cookie is present and the session does not authenticate', async () => {
-    const { app } = appWith()
-    for (const cookie of ['remember_token=abc|def', `remember_token=x; ${cookieFor(INACTIVE.toHexString())}`, 'remember_token']) {
+  describe('remember_token cookie (Flask-Login _load_user_from_remember_cookie)', () => {
+    const remember = (userId: string, key = 'current') => `remember_token=${encodeRememberCookie(userId, key)}`
+    const sessionCookies = (response: Response) => response.headers.getSetCookie().filter((c) => c.startsWith('session='))
+    const reopen = (setCookie: string) => openSession(setCookie.split(';')[0]!.slice('session='.length), { secretKeys: ['current'] })
+
+    it('a valid cookie authenticates and writes _user_id + _fresh=False into a new session (no _id)', async () => {
+      const { app } = appWith()
+      const response = await get(app, remember(ACTIVE.toHexString()))
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual({ id: ACTIVE.toHexString(), email: 'a@x', nome: 'Ana' })
+      const cookies = response.headers.getSetCookie()
+      expect(cookies).toHaveLength(1) // REMEMBER_COOKIE_REFRESH_EACH_REQUEST is off: no new remember_token
+      expect(cookies[0]).toMatch(/^session=[^;]+; HttpOnly; Path=\/$/)
+      const reopened = reopen(cookies[0]!)
+      expect(reopened.ok && reopened.data).toEqual({ _user_id: ACTIVE.toHexString(), _fresh: false })
+    })
+
+    it('keeps the payload as written (upper-case hex) and loads the user from it', async () => {
+      const { app } = appWith()
+      const response = await get(app, remember(ACTIVE.toHexString().toUpperCase()))
+      expect(response.status).toBe(200)
+      const reopened = reopen(sessionCookies(response)[0]!)
+      expect(reopened.ok && reopened.data._user_id).toBe(ACTIVE.toHexString().toUpperCase())
+    })
+
+    it('restores over a session whose user is no longer active, keeping its other keys', async () => {
+      const { app } = appWith()
+      const cookie = `${remember(ACTIVE.toHexString())}; session=${encodeSession({ _user_id: INACTIVE.toHexString(), _fresh: true, x: 1 }, 'current')}`
       const response = await get(app, cookie)
-      expect(response.status).toBe(418)
-      expect(await response.text()).toBe('from legacy')
-    }
+      expect(response.status).toBe(200)
+      const reopened = reopen(sessionCookies(response)[0]!)
+      expect(reopened.ok && reopened.data).toEqual({ _user_id: ACTIVE.toHexString(), _fresh: false, x: 1 })
+    })
+
+    it('a validly signed cookie for an unknown or inactive user: 401, but the session is written (as Flask-Login does)', async () => {
+      const { app } = appWith()
+      for (const id of [INACTIVE.toHexString(), 'not-an-id']) {
+        const response = await get(app, remember(id))
+        expect(response.status).toBe(401)
+        const reopened = reopen(sessionCookies(response)[0]!)
+        expect(reopened.ok && reopened.data).toEqual({ _user_id: id, _fresh: false })
+      }
+    })
+
+    it('forged, fallback-signed, empty, or bar-less cookies authenticate nobody and write nothing', async () => {
+      const { app } = appWith()
+      const digest = encodeRememberCookie(ACTIVE.toHexString(), 'current').split('|')[1]!
+      for (const cookie of [
+        `remember_token=${ACTIVE.toHexString()}|${'0'.repeat(128)}`,
+        remember(ACTIVE.toHexString(), 'previous'), // Flask-Login uses SECRET_KEY only, never the fallbacks
+        `remember_token=${ACTIVE.toHexString()}|${digest.toUpperCase()}`,
+        `remember_token=${ACTIVE.toHexString()}|${digest}0`,
+        'remember_token=',
+        'remember_token',
+        `remember_token=${ACTIVE.toHexString()}`,
+      ]) {
+        const response = await get(app, cookie)
+        expect(response.status, cookie).toBe(401)
+        expect(response.headers.getSetCookie(), cookie).toEqual([])
+      }
+    })
+
+    it('is ignored when the session says _remember: "clear", and the remember cookie is then deleted', async () => {
+      const { app } = appWith()
+      const response = await get(app, `${remember(ACTIVE.toHexString())}; session=${encodeSession({ _remember: 'clear' }, 'current')}`)
+      expect(response.status).toBe(401)
+      const [cleared, saved, ...rest] = response.headers.getSetCookie()
+      expect(cleared).toBe('remember_token=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/')
+      // session protection marked it not fresh before "_remember" was popped
+      const reopened = reopen(saved!)
+      expect(reopened.ok && reopened.data).toEqual({ _fresh: false })
+      expect(rest).toEqual([])
+    })
+
+    it('defers what Python would crash on: a non-ASCII digest', async () => {
+      const { app } = appWith()
+      expect((await get(app, `remember_token=${ACTIVE.toHexString()}|\u00e9`)).status).toBe(418)
+    })
+
+    it("a page with no user is still the legacy app's redirect", async () => {
+      const { app } = appWith()
+      expect((await get(app, 'remember_token=abc|def', '/page')).status).toBe(418)
+      expect((await get(app, remember(ACTIVE.toHexString()), '/page')).status).toBe(200)
+    })
+  })
+
+  it('requestPathIsApi reads the path percent-decoded, like request.path', () => {
+    expect(requestPathIsApi('/api/x')).toBe(true)
+    expect(requestPathIsApi('/%61pi/x')).toBe(true)
+    expect(requestPathIsApi('/%2Fapi/x')).toBe(false)
+    expect(requestPathIsApi('/apix')).toBe(false)
   })
 
   it('does not consult legacy when the session alone authenticates, remember_token or not', async () => {

@@ -1,10 +1,16 @@
 import type { Db, ObjectId } from 'mongodb'
 import { getCookie, hasCookie } from '../../compat/werkzeug/cookies.js'
 import { DEFAULT_MAX_AGE_SECONDS, SESSION_COOKIE_NAME, openSession, type SessionData } from '../../compat/flask/session.js'
-import { REMEMBER_COOKIE_NAME } from '../../compat/flask/login.js'
+import {
+  REMEMBER_COOKIE_DURATION_SECONDS,
+  REMEMBER_COOKIE_NAME,
+  decodeRememberCookie,
+  encodeRememberCookie,
+} from '../../compat/flask/login.js'
 import { jsonErrorResponse } from '../legacy-json.js'
 import { Defer } from '../route.js'
 import { savedSessionCookie } from './session-save.js'
+import { REMEMBER_DELETE_COOKIE, rememberSetCookie } from './set-cookie.js'
 import { sessionUserObjectId } from './session-user-id.js'
 import type { SessionUser } from './session-user.js'
 
@@ -22,8 +28,8 @@ export type AuthInput = {
   legacyIdentity: string
 }
 
-/** The user, plus the Set-Cookie the legacy app's response would carry for this session (or null). */
-export type Authenticated = { user: SessionUser; setCookie: string | null }
+/** The user, plus the Set-Cookie values the legacy app's response would carry (in its order). */
+export type Authenticated = { user: SessionUser; setCookies: readonly string[] }
 export type AuthOutcome = Authenticated | Response | Defer
 
 type UserDoc = { _id: ObjectId; email: string; nome?: string | null }
@@ -34,59 +40,117 @@ export function sessionSecretKeys(config: { SECRET_KEY: string; SECRET_KEY_FALLB
 }
 
 /**
- * Flask-Login's `@login_required`, decided from the legacy Flask session cookie:
+ * Flask-Login's `@login_required` with the app's `load_user`, decided as `LoginManager._load_user` does:
  *
- * - a valid `session` cookie whose `_user_id` names an active user → that user;
- * - otherwise, with a `remember_token` cookie → Defer (the legacy app restores the session from it);
- * - otherwise `401 {"erro": "Não autenticado"}` on `/api/...`, and Defer for pages (the legacy app's own
- *   redirect to `/login?next=…`).
+ * 1. "basic" session protection: a non-empty session whose `_id` was made for another address/User-Agent
+ *    becomes `_fresh = False`;
+ * 2. the user from the session's `_user_id` (active users only);
+ * 3. failing that, with a `remember_token` cookie (and no `_remember: "clear"` in the session): the cookie
+ *    verified like `decode_cookie` (HMAC-SHA512 with SECRET_KEY only); a valid one writes `_user_id` (the
+ *    cookie's payload) and `_fresh = False` into the session — even when no active user has that id — and
+ *    the user is loaded from it;
+ * 4. no user: `401 {"erro": "Não autenticado"}` on `/api/...`; pages are Deferred (the legacy app's own
+ *    redirect to `/login?next=…`).
  *
- * Like Flask (the session is read, so `Vary: Cookie`), every answer carries `Vary: Cookie`, and the session
- * cookie is re-sent exactly when Flask would re-send it (see `sessionAfterLoad`).
+ * Remember cookies Python would crash on (non-ASCII digest, a key beyond latin-1) are Deferred, so the
+ * legacy app answers them as before. Every answer carries what the legacy response would: `Vary: Cookie`,
+ * the Set-Cookie of Flask-Login's after_request (`_remember` set/clear) and of Flask's save_session.
  */
 export function loginRequired(deps: LoginRequiredDeps): (input: AuthInput) => Promise<AuthOutcome> {
   const users = deps.db.collection<UserDoc>('usuarios')
   const maxAgeSeconds = deps.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS
   const secretKeys = [...deps.secretKeys]
+  const secretKey = secretKeys[0]!
+  const loadUser = (userId: unknown) => {
+    const id = sessionUserObjectId(userId)
+    return id ? users.findOne({ _id: id, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } }) : null
+  }
   return async ({ cookieHeader, path, legacyIdentity }) => {
     const session = openSession(getCookie(cookieHeader, SESSION_COOKIE_NAME), { secretKeys, maxAgeSeconds })
     const data = session.ok ? { ...session.data } : {}
-    const userId = sessionUserObjectId(data._user_id)
-    const doc = userId ? await users.findOne({ _id: userId, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } }) : null
-    if (!doc && hasCookie(cookieHeader, REMEMBER_COOKIE_NAME)) return new Defer('remember-me')
-    if (!doc && !path.startsWith('/api/')) return new Defer('login-redirect')
-    const setCookie = sessionAfterLoad(data, legacyIdentity, secretKeys[0]!, maxAgeSeconds)
-    if (!doc) return withSessionHeaders(jsonErrorResponse('Não autenticado', 401), setCookie)
-    return { user: { id: doc._id.toHexString(), email: doc.email, nome: doc.nome || doc.email }, setCookie }
+    let modified = protectSession(data, legacyIdentity)
+    let doc = await loadUser(data._user_id)
+    if (!doc && hasCookie(cookieHeader, REMEMBER_COOKIE_NAME) && data._remember !== 'clear') {
+      const userId = decodeRememberCookie(getCookie(cookieHeader, REMEMBER_COOKIE_NAME)!, secretKey)
+      if (userId === 'unverifiable') return new Defer('remember-me-unverifiable')
+      if (userId !== null) {
+        data._user_id = userId
+        data._fresh = false
+        modified = true
+        doc = await loadUser(userId)
+      }
+    }
+    if (!doc && !requestPathIsApi(path)) return new Defer('login-redirect')
+    const after = afterRequestCookies(data, modified, secretKey, maxAgeSeconds)
+    if (after === null) return new Defer('remember-operation')
+    if (!doc) return withSessionHeaders(jsonErrorResponse('Não autenticado', 401), after)
+    return { user: { id: doc._id.toHexString(), email: doc.email, nome: doc.nome || doc.email }, setCookies: after }
   }
 }
 
-/** Adds what reading the session adds to a Flask response: `Vary: Cookie` and the re-sent cookie, if any. */
-export function withSessionHeaders(response: Response, setCookie: string | null): Response {
+/** Adds what reading the session adds to a Flask response: `Vary: Cookie` and the Set-Cookie values, if any. */
+export function withSessionHeaders(response: Response, setCookies: readonly string[]): Response {
+  const add = (target: Response) => {
+    target.headers.append('vary', 'Cookie')
+    for (const cookie of setCookies) target.headers.append('set-cookie', cookie)
+    return target
+  }
   try {
-    response.headers.append('vary', 'Cookie')
-    if (setCookie) response.headers.append('set-cookie', setCookie)
-    return response
+    return add(response)
   } catch {
     // Immutable headers (a fetched Response): copy it.
-    const copy = new Response(response.body, response)
-    copy.headers.append('vary', 'Cookie')
-    if (setCookie) copy.headers.append('set-cookie', setCookie)
-    return copy
+    return add(new Response(response.body, response))
   }
+}
+
+/** `_session_protection_failed` in "basic" mode (the legacy default): true when it modified the session. */
+function protectSession(data: SessionData, legacyIdentity: string): boolean {
+  if (Object.keys(data).length > 0 && data._id !== legacyIdentity && data._fresh !== false) {
+    data._fresh = false
+    return true
+  }
+  return false
 }
 
 /**
- * What the legacy app's response would add for this session once Flask-Login has looked at it: "basic"
- * session protection marks a session whose `_id` was made for another address/User-Agent as not fresh
- * (`_fresh = False`, so the cookie is re-sent), and a permanent session is re-sent on every request
- * (SESSION_REFRESH_EACH_REQUEST). Returns that Set-Cookie value, or null.
+ * The Set-Cookie values of the legacy response's end: Flask-Login's `_update_remember_cookie` (pops
+ * `_remember`; "set" with a `_user_id` re-issues the remember cookie, "clear" deletes it;
+ * REMEMBER_COOKIE_REFRESH_EACH_REQUEST is off), then Flask's save_session (re-sent when modified or
+ * permanent). Null for a "set" the gateway does not reproduce (a non-string `_user_id`, an odd
+ * `_remember_seconds`): only a holder of the key can write such a session, and the legacy app answers it.
  */
-function sessionAfterLoad(data: SessionData, legacyIdentity: string, secretKey: string, lifetimeSeconds: number): string | null {
-  let modified = false
-  if (Object.keys(data).length > 0 && data._id !== legacyIdentity && data._fresh !== false) {
-    data._fresh = false
+function afterRequestCookies(data: SessionData, modified: boolean, secretKey: string, lifetimeSeconds: number): string[] | null {
+  const cookies: string[] = []
+  const nowMs = Date.now()
+  if ('_remember' in data) {
+    const operation = data._remember
+    delete data._remember
     modified = true
+    if (operation === 'set' && '_user_id' in data) {
+      const seconds = data._remember_seconds ?? REMEMBER_COOKIE_DURATION_SECONDS
+      if (typeof data._user_id !== 'string' || typeof seconds !== 'number') return null
+      const expires = new Date(nowMs + seconds * 1000)
+      // Python's datetime raises OverflowError past year 9999; Werkzeug's http_date is exercised after 1970 here.
+      if (!(expires.getUTCFullYear() >= 1970 && expires.getUTCFullYear() <= 9999)) return null
+      try {
+        cookies.push(rememberSetCookie(encodeRememberCookie(data._user_id, secretKey), expires))
+      } catch {
+        return null
+      }
+    } else if (operation === 'clear') {
+      cookies.push(REMEMBER_DELETE_COOKIE)
+    }
   }
-  return savedSessionCookie(data, modified, secretKey, Date.now(), lifetimeSeconds)
+  const sessionCookie = savedSessionCookie(data, modified, secretKey, nowMs, lifetimeSeconds)
+  if (sessionCookie) cookies.push(sessionCookie)
+  return cookies
+}
+
+/**
+ * `request.path.startswith("/api/")`: Werkzeug's path is percent-decoded, so `/%61pi/x` is under /api/
+ * too. Only the ASCII prefix matters here, so escapes are decoded byte-wise.
+ */
+export function requestPathIsApi(path: string): boolean {
+  const decoded = path.slice(0, 15).replace(/%([0-9a-fA-F]{2})/g, (_all, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+  return decoded.startsWith('/api/')
 }

@@ -1,9 +1,10 @@
 // The gateway's session check against cookies issued by the real legacy Flask app (gunicorn, Flask 3.1,
-// Flask-Login): current key, rotated key, expired, remember-me only, hostile. Migrated routes must accept
+// Flask-Login): current key, rotated key, expired, remember-me only (verified by the gateway), hostile. Migrated routes must accept
 // exactly what the legacy app accepts.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
 import { openSession } from '../../compat/flask/session.js'
+import { encodeRememberCookie } from '../../compat/flask/login.js'
 import { flaskSessionCookie } from '../support/flask-cookie.js'
 import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
@@ -87,7 +88,22 @@ describe('cookies issued by the real Flask app', () => {
     }
   })
 
-  it('remember-me only: the gateway hands the request to the legacy app, which restores the session', async () => {
+  /** What a Flask response says about cookies: each Set-Cookie with its value blanked, and the session payloads. */
+  const cookieEffects = (response: Response) => {
+    const setCookies = response.headers.getSetCookie()
+    return {
+      shapes: setCookies.map((cookie) => cookie.replace(/^([^=]+)=[^;]*/, '$1=<value>').replace(/Expires=[^;]+/, 'Expires=<date>')),
+      sessions: setCookies
+        .filter((cookie) => cookie.startsWith('session='))
+        .map((cookie) => openSession(cookie.split(';', 1)[0]!.slice('session='.length), { secretKeys: [TEST_SECRET_KEY] })),
+    }
+  }
+  const bothSides = async (path: string, cookie: string) => {
+    const [viaGateway, direct] = await Promise.all([get(gateway.url, path, cookie), get(legacy.url, path, cookie)])
+    return { viaGateway, direct }
+  }
+
+  it('remember-me only: the gateway verifies the cookie itself and answers like the legacy app, Set-Cookie included', async () => {
     const response = await fetch(new URL('/login', legacy.url), {
       method: 'POST',
       body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234', remember: '1' }),
@@ -96,21 +112,52 @@ describe('cookies issued by the real Flask app', () => {
     await response.body?.cancel()
     const remember = response.headers.getSetCookie().map((c) => c.split(';', 1)[0]!).find((c) => c.startsWith('remember_token='))!
     expect(remember).toMatch(new RegExp(`^remember_token=${DEMO_ID}\\|[0-9a-f]{128}$`))
+    expect(encodeRememberCookie(DEMO_ID, TEST_SECRET_KEY)).toBe(remember.slice('remember_token='.length))
 
-    const viaGateway = await get(gateway.url, '/api/dashboard', remember)
+    const { viaGateway, direct } = await bothSides('/api/dashboard', remember)
+    expect(viaGateway.headers.get('x-gateway-upstream')).toBe('gateway')
     expect(viaGateway.status).toBe(200)
-    expect(viaGateway.headers.get('x-gateway-upstream')).toBe('legacy')
-    // the legacy app re-created the session; with it the gateway answers on its own
-    const restored = viaGateway.headers.getSetCookie().map((c) => c.split(';', 1)[0]!).find((c) => c.startsWith('session='))!
-    expect(restored).toBeDefined()
-    const next = await get(gateway.url, '/api/dashboard', `${remember}; ${restored}`)
-    expect(next.status).toBe(200)
-    expect(next.headers.get('x-gateway-upstream')).toBe('gateway')
+    expect(direct.status).toBe(200)
+    expect(viaGateway.headers.get('vary')).toBe(direct.headers.get('vary'))
+    expect(viaGateway.headers.get('content-type')).toBe(direct.headers.get('content-type'))
+    expect(await readJson(viaGateway)).toEqual(await readJson(direct))
+    // Same Set-Cookie headers: one session cookie, same attributes, same payload (only the timestamp differs).
+    const [gatewayCookies, legacyCookies] = [cookieEffects(viaGateway), cookieEffects(direct)]
+    expect(gatewayCookies.shapes).toEqual(['session=<value>; HttpOnly; Path=/'])
+    expect(gatewayCookies).toEqual(legacyCookies)
+    expect(gatewayCookies.sessions[0]).toMatchObject({ ok: true, data: { _user_id: DEMO_ID, _fresh: false } })
 
-    // a forged remember cookie is still the legacy app's call: 401 from it
-    const forged = await get(gateway.url, '/api/dashboard', `remember_token=${DEMO_ID}|${'0'.repeat(128)}`)
-    expect(forged.status).toBe(401)
-    expect(forged.headers.get('x-gateway-upstream')).toBe('legacy')
+    // With the restored session the gateway answers, as before; the legacy app accepts the gateway's cookie.
+    const restored = viaGateway.headers.getSetCookie()[0]!.split(';', 1)[0]!
+    for (const base of [gateway.url, legacy.url]) {
+      const next = await get(base, '/api/dashboard', `${remember}; ${restored}`)
+      expect(next.status).toBe(200)
+      await next.body?.cancel()
+    }
+  })
+
+  it('remember-me cookies that restore nobody: both answer 401 with the same cookie effects, the gateway on its own', async () => {
+    const cases = [
+      `remember_token=${DEMO_ID}|${'0'.repeat(128)}`, // forged digest
+      `remember_token=${encodeRememberCookie(DEMO_ID, OLD_KEY)}`, // signed with a fallback key: Flask-Login ignores fallbacks
+      `remember_token=${encodeRememberCookie('ffffffffffffffffffffffff', TEST_SECRET_KEY)}`, // valid, nobody: session still written
+      `remember_token=${encodeRememberCookie('not-an-object-id', TEST_SECRET_KEY)}`,
+      'remember_token=',
+      `remember_token=${DEMO_ID}`,
+    ]
+    for (const cookie of cases) {
+      const { viaGateway, direct } = await bothSides('/api/dashboard', cookie)
+      expect(viaGateway.headers.get('x-gateway-upstream'), cookie).toBe('gateway')
+      expect([viaGateway.status, direct.status], cookie).toEqual([401, 401])
+      expect(await viaGateway.text()).toBe(await direct.text())
+      expect(cookieEffects(viaGateway), cookie).toEqual(cookieEffects(direct))
+    }
+  })
+
+  it('a remember cookie Python would crash on (non-ASCII digest) stays the legacy app\'s', async () => {
+    const response = await get(gateway.url, '/api/dashboard', `remember_token=${DEMO_ID}|\u00e9`)
+    expect(response.headers.get('x-gateway-upstream')).toBe('legacy')
+    await response.body?.cancel()
   })
 
   it('hostile cookies are 401 at the gateway (never 500), and 401 at the legacy app too', async () => {

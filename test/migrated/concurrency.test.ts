@@ -1,4 +1,6 @@
-// 50 concurrent saídas of 1 against a stock of 20, through the gateway and, for comparison, the legacy app.
+// 50 concurrent saídas of 1 against a stock of 20, through the gateway — with the plain path, with a spelling
+// Werkzeug routes to the same view (`/api/%6dovimentacoes`), and authenticated only by Flask-Login's
+// remember_token cookie — and, for comparison, through the legacy app.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ObjectId, type Db } from 'mongodb'
@@ -6,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
 import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
+import { encodeRememberCookie } from '../../compat/flask/login.js'
 import { login } from '../support/login.js'
 import { connectTestDb } from '../support/mongo.js'
 
@@ -43,13 +46,17 @@ async function freshItem(db: Db, codigo: string): Promise<ObjectId> {
   return _id
 }
 
-async function race(baseUrl: string, itemId: ObjectId) {
+async function race(baseUrl: string, itemId: ObjectId, options: { path?: string; cookie?: string } = {}) {
   const send = () =>
-    fetch(`${baseUrl}/api/movimentacoes`, {
+    fetch(`${baseUrl}${options.path ?? '/api/movimentacoes'}`, {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie: options.cookie ?? cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ item_id: String(itemId), tipo: 'saida', quantidade: 1 }),
-    }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }))
+    }).then(async (response) => ({
+      status: response.status,
+      upstream: response.headers.get('x-gateway-upstream'),
+      body: (await response.json()) as Record<string, unknown>,
+    }))
   const results = await Promise.all(Array.from({ length: CONCURRENT }, send))
   const item = await database.db.collection('itens').findOne({ _id: itemId })
   const movements = await database.db.collection('movimentacoes').countDocuments({ item_id: itemId })
@@ -59,8 +66,11 @@ async function race(baseUrl: string, itemId: ObjectId) {
     other: results.filter((result) => result.status !== 201 && !(result.status === 400 && result.body.erro === 'Estoque insuficiente')),
     finalStock: item!.quantidade as number,
     movements,
+    upstreams: [...new Set(results.map((result) => result.upstream))],
   }
 }
+
+const DEMO_ID = '5e0be1000100000000000001'
 
 describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, () => {
   it('through the gateway: exactly 20 succeed, the rest get the legacy error, stock 0, 20 movements', async () => {
@@ -70,6 +80,21 @@ describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, ()
     expect(outcome.refused).toBe(CONCURRENT - STOCK)
     expect(outcome.finalStock).toBe(0)
     expect(outcome.movements).toBe(STOCK)
+    expect(outcome.upstreams).toEqual(['gateway'])
+  })
+
+  const spellings = [
+    ['POST /api/%6dovimentacoes (a spelling Werkzeug routes to the same view)', 'RACE-GW-ENCODED', { path: '/api/%6dovimentacoes' }],
+    ['authenticated only by a remember_token cookie', 'RACE-GW-REMEMBER', { cookie: `remember_token=${encodeRememberCookie(DEMO_ID, TEST_SECRET_KEY)}` }],
+  ] as const
+  it.each(spellings)('through the gateway, %s: exactly 20 created, 30 refused, stock 0, all answered by the gateway', async (_label, codigo, options) => {
+    const outcome = await race(gateway.url, await freshItem(database.db, codigo), options)
+    expect(outcome.other).toEqual([])
+    expect(outcome.created).toBe(STOCK)
+    expect(outcome.refused).toBe(CONCURRENT - STOCK)
+    expect(outcome.finalStock).toBe(0)
+    expect(outcome.movements).toBe(STOCK)
+    expect(outcome.upstreams).toEqual(['gateway'])
   })
 
   it('against the legacy app: its read-modify-write result is recorded (expected to lose updates)', async () => {
@@ -80,7 +105,7 @@ describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, ()
     // ...and the ledger explains the stock only if no update was lost.
     const lostUpdates = outcome.created - (STOCK - outcome.finalStock)
     expect(outcome.movements).toBe(outcome.created)
-    const report = { at: new Date().toISOString(), workers: 4, ...outcome, lostUpdates, other: undefined }
+    const report = { at: new Date().toISOString(), workers: 4, ...outcome, lostUpdates, other: undefined, upstreams: undefined }
     mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true })
     writeFileSync(path.join(process.cwd(), 'test-results', 'legacy-concurrency.json'), `${JSON.stringify(report, null, 2)}\n`)
     console.log(`legacy app under ${CONCURRENT} concurrent saídas: ${JSON.stringify(report)}`)
