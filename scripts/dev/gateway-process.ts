@@ -63,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
   process.once('exit', killOnExit)
 
   const url = `http://127.0.0.1:${port}`
-  await waitForHealth(url, exited, () => output, options.healthTimeoutMs ?? 60_000)
+  await waitForHealth(url, exited, () => output, options.healthTimeoutMs ?? 180_000) // tsx compiles the gateway first: slow on a loaded machine
   return {
     url,
     port,
