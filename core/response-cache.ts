@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { createClient } from '@redis/client'
+import { LRUCache } from 'lru-cache'
 import type { Logger } from './logger.js'
 import { broadcastCacheInvalidation, onPeerCacheInvalidation } from '../gateway/cluster.js'
 
@@ -29,38 +30,53 @@ export function bodyEtag(body: string): string {
 }
 
 /** `namespace`: the MongoDB database name, so gateways of different databases can share one Redis. */
-export function createResponseCache(options: { ttlMs: number; redisUrl?: string; namespace: string; logger: Logger }): ResponseCache | undefined {
+export function createResponseCache(options: {
+  ttlMs: number
+  /** Memory cache only: most entries kept (least recently used go first). */
+  maxEntries?: number
+  redisUrl?: string
+  namespace: string
+  logger: Logger
+}): ResponseCache | undefined {
   if (options.ttlMs <= 0) return undefined
   if (options.redisUrl) return new RedisResponseCache(options.redisUrl, options.ttlMs, options.logger, options.namespace)
-  return new MemoryResponseCache(options.ttlMs)
+  return new MemoryResponseCache(options.ttlMs, options.maxEntries)
 }
 
-type Entry = CachedBody & { expires: number }
-
-/** One process's memory; in a node:cluster group, invalidations are relayed to the other workers over IPC. */
+/**
+ * One process's memory, bounded: at most `maxEntries` bodies (lru-cache evicts the least recently used, so a
+ * client cycling through `categoria` values can only push out entries, never grow the heap), each dropped
+ * after `ttlMs`. In a node:cluster group, invalidations are relayed to the other workers over IPC.
+ */
 export class MemoryResponseCache implements ResponseCache {
   readonly kind = 'memory'
   private version = 0
-  private readonly entries = new Map<string, Entry>()
+  private readonly entries: LRUCache<string, CachedBody>
   private readonly inflight = new Map<string, Promise<CachedBody>>()
 
   constructor(
     readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    readonly maxEntries = 1000,
   ) {
+    this.entries = new LRUCache({ max: maxEntries, ttl: ttlMs, ttlAutopurge: false })
     onPeerCacheInvalidation(() => this.drop())
+  }
+
+  /** Entries held now (never more than `maxEntries`). */
+  get size(): number {
+    return this.entries.size
   }
 
   getOrCompute(key: string, compute: () => Promise<string>): Promise<CachedBody> {
     const entry = this.entries.get(key)
-    if (entry && entry.expires > this.now()) return Promise.resolve(entry)
+    if (entry) return Promise.resolve(entry)
     const running = this.inflight.get(key)
     if (running) return running
     const version = this.version
     const promise = compute()
       .then((body) => {
         const value = { body, etag: bodyEtag(body) }
-        if (version === this.version) this.entries.set(key, { ...value, expires: this.now() + this.ttlMs })
+        if (version === this.version) this.entries.set(key, value)
         return value
       })
       .finally(() => {

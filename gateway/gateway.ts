@@ -32,7 +32,7 @@ export function createGateway(config: Config, logger: Logger = createLogger(conf
   const urlMap = legacyUrlMap()
   const settings = loadRouteSettings(config, routeDeclarations, urlMap)
   const mongo = createMongo(config)
-  const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
+  const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, maxEntries: config.CACHE_MAX_ENTRIES, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
   const instance = config.INSTANCE_ID ?? `${hostname()}:${process.pid}`
   const store = new RouteStateStore(mongo.db, instance)
   const live = new LiveOverrides(store, settings, logger, config.LIVE_REFRESH_MS, (name, override) => changeProblems(settings, name, override))

@@ -63,6 +63,8 @@ export const configSchema = z.object({
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Response cache of GET /api/dashboard and /api/estoque/hierarquia: 0 = off (default, see docs/benchmarks.md). */
   CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
+  /** Memory response cache: most bodies kept (LRU), whatever clients put in the query string. */
+  CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Shared cache and invalidation across instances (else in memory, per process group). */
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).optional(),
   /** gzip/brotli of the gateway's own JSON responses when the client accepts it. */

@@ -120,6 +120,20 @@ describe('Idempotency-Key', () => {
   })
 })
 
+describe('Never a non-finite stock', () => {
+  it('refuses an entrada that would overflow the stock to inf with 400 "Quantidade inválida" (the legacy stores inf)', async () => {
+    const { ObjectId, Double } = await import('mongodb')
+    const _id = new ObjectId()
+    await database.db.collection('itens').insertOne({ _id, codigo: 'HUGE-1', nome: 'Huge', quantidade: new Double(1.7e308), estoque_minimo: 0, ativo: true })
+    const before = await movementCount()
+    const answer = await post({ item_id: String(_id), tipo: 'entrada', quantidade: 1.7e308 })
+    expect(answer.status).toBe(400)
+    expect(await answer.json()).toEqual({ erro: 'Quantidade inválida' })
+    expect((await database.db.collection('itens').findOne({ _id }))!.quantidade).toBe(1.7e308)
+    expect(await movementCount()).toBe(before)
+  })
+})
+
 describe('MongoDB unavailable', () => {
   it.each([
     ['GET', '/api/dashboard'],
