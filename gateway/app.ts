@@ -18,7 +18,7 @@ import { healthRoutes } from './health/health.js'
 import { adminRoutes } from './admin/admin-routes.js'
 import { ShadowRecorder } from './shadow/shadow-recorder.js'
 import { shadowRunner } from './shadow/shadow-runner.js'
-import { legacyProxy, replayBodyToLegacy } from '../legacy-proxy/proxy.js'
+import { legacyProxy } from '../legacy-proxy/proxy.js'
 import { probeLegacy } from '../legacy-proxy/probe.js'
 import { openApiDocs } from '../routes/openapi-docs.js'
 import type { ResponseCache } from '../core/response-cache.js'
@@ -47,17 +47,26 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
   const app = new Hono<GatewayEnv>()
   const metrics = new GatewayMetrics()
   const recorder = new ShadowRecorder(metrics)
-  const proxy = legacyProxy({
+  const legacy: LegacyForward = legacyProxy({
     target: config.LEGACY_URL,
     connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
     responseTimeoutMs: config.LEGACY_TIMEOUT_MS,
     keepAlive: config.LEGACY_KEEP_ALIVE,
     logger,
+    requestBody: {
+      memoryBytes: config.LEGACY_REQUEST_BUFFER_BYTES,
+      maxBytes: config.LEGACY_MAX_BODY_BYTES,
+      idleTimeoutMs: config.LEGACY_CLIENT_BODY_TIMEOUT_MS,
+    },
+    responseBuffer: { memoryBytes: config.LEGACY_RESPONSE_BUFFER_BYTES, tempFileMaxBytes: config.LEGACY_RESPONSE_TEMP_FILE_MAX_BYTES },
+    tempDir: config.LEGACY_TEMP_DIR,
+    admission: {
+      requests: { maxInFlight: config.LEGACY_MAX_CONCURRENCY, queueSize: config.LEGACY_QUEUE_SIZE, queueTimeoutMs: config.LEGACY_QUEUE_TIMEOUT_MS },
+      streams: { maxInFlight: config.LEGACY_MAX_STREAMS, queueSize: config.LEGACY_QUEUE_SIZE, queueTimeoutMs: config.LEGACY_QUEUE_TIMEOUT_MS },
+      retryAfterSeconds: config.LEGACY_RETRY_AFTER_SECONDS,
+    },
+    observer: metrics.legacyAdmission,
   })
-  const legacy: LegacyForward = async (c, init) => {
-    if (init?.body) replayBodyToLegacy(c.env.incoming, Buffer.from(init.body))
-    return proxy(c, async () => undefined) as Promise<Response>
-  }
   const secretKeys = sessionSecretKeys(config)
   const services: RouteServices = {
     db: mongo.db,

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server'
 import cluster from 'node:cluster'
-import type { Server } from 'node:http'
+import type { Server, ServerOptions } from 'node:http'
 import { ConfigError, loadConfig, type Config } from './config/config.js'
 import { runClusterPrimary } from './cluster.js'
 import { checkRoutes, createGateway, type Gateway } from './gateway.js'
@@ -43,7 +43,7 @@ function main(): void {
       await gateway.close().catch((error: unknown) => logger.warn({ err: error }, 'mongodb close failed'))
     },
   })
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: clientTimeouts(config) }, (info) => {
     const worker = cluster.isWorker ? cluster.worker?.id : undefined
     logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.settings.all() }, 'gateway listening')
   }) as Server
@@ -63,6 +63,20 @@ function main(): void {
   }
   process.once('SIGTERM', () => shutdown('SIGTERM'))
   process.once('SIGINT', () => shutdown('SIGINT'))
+}
+
+/**
+ * Limits on how slowly a client may send its request (nginx's client_header_timeout; for the whole request
+ * there is no nginx twin): past them Node answers 408 and closes. Node checks them every
+ * `connectionsCheckingInterval`, so that runs at a fraction of the shortest one.
+ */
+function clientTimeouts(config: Config): ServerOptions {
+  const shortest = Math.min(config.HEADERS_TIMEOUT_MS, config.REQUEST_TIMEOUT_MS || Infinity)
+  return {
+    headersTimeout: shortest,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(shortest / 4))),
+  }
 }
 
 main()

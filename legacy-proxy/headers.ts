@@ -50,6 +50,8 @@ export type ForwardingInfo = {
   /** `host[:port]` of the legacy app: what it sees as `Host`. */
   legacyHost: string
   requestId: string
+  /** Length of the buffered body sent upstream (null: no body). */
+  bodyLength: number | null
 }
 
 /**
@@ -76,6 +78,9 @@ export function upstreamRequestHeaders(incoming: IncomingMessage, info: Forwardi
   if (cookies && cookies.length > 1) headers.cookie = cookies.join('; ')
   headers['x-request-id'] = info.requestId
   headers.host = info.legacyHost
+  // The body is buffered, so it goes with its length (what nginx does too), whatever framing the client used.
+  delete headers['content-length']
+  if (info.bodyLength !== null) headers['content-length'] = String(info.bodyLength)
   return headers
 }
 

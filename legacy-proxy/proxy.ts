@@ -1,12 +1,18 @@
 import http, { type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
+import { Readable } from 'node:stream'
 import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middleware'
-import type { Handler } from 'hono'
+import { accepts } from 'hono/accepts'
+import type { Context } from 'hono'
 import type { GatewayEnv } from '../core/env.js'
+import type { LegacyForward } from '../core/dispatch.js'
 import type { Logger } from '../core/logger.js'
 import { UPSTREAM_HEADER, alreadySent } from '../core/response-info.js'
-import { UpstreamTimeoutError, describeUpstreamFailure, sendUpstreamFailure } from './upstream-errors.js'
+import { UpstreamTimeoutError, describeUpstreamFailure, overloaded, sendUpstreamFailure, type ProxyFailure } from './upstream-errors.js'
 import { tapLegacyResponse } from './capture.js'
 import { endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
+import { memoryBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.js'
+import { AdmissionPool, type AdmissionObserver, type PoolLimits, type PoolName, type Release } from './admission.js'
+import { relayBody, type ResponseBufferLimits } from './response-relay.js'
 
 export type LegacyProxyOptions = {
   target: string
@@ -21,101 +27,225 @@ export type LegacyProxyOptions = {
   /** Reuse upstream connections (default on). */
   keepAlive?: boolean
   logger: Logger
+  /** Request bodies are read whole before the legacy app sees the request. */
+  requestBody: Omit<BodyLimits, 'tempDir'>
+  /** Response bytes read ahead of a slow client. */
+  responseBuffer: Omit<ResponseBufferLimits, 'tempDir'>
+  tempDir?: string | undefined
+  /** Short requests and Server-Sent Events streams each get their own bounded pool. */
+  admission: { requests: PoolLimits; streams: PoolLimits; retryAfterSeconds: number }
+  observer?: AdmissionObserver
 }
 
-type ProxiedRequest = { requestId: string; responded: boolean; failed: boolean }
+type ProxiedRequest = {
+  requestId: string
+  /** The client's request (the proxy is handed a stand-in carrying the buffered body). */
+  incoming: IncomingMessage
+  bodySize: number | null
+  responded: boolean
+  failed: boolean
+  upstreamDone: boolean
+  pool: PoolName
+  release: Release
+  /** Frees the slot and the body once the legacy app is done with this request (not the client). */
+  finish(): void
+  wantsHtml(): boolean
+}
 
 const inFlight = new WeakMap<IncomingMessage, ProxiedRequest>()
-const replayBodies = new WeakMap<IncomingMessage, Buffer>()
 
 /**
- * For a gateway handler that had to read the request body and then leaves the request to the legacy app
- * after all (a login the gateway does not complete itself): the proxy sends these exact bytes in place of
- * the already consumed stream. The request's own Content-Length / Transfer-Encoding still apply.
+ * The legacy proxy, as the handler the dispatcher (and the migrated routes that defer) call:
+ * 1. the request body is read whole (memory, then a temp file; 413 over the legacy's limit, 408 for a
+ *    client that stops sending) — `init.body` when a gateway handler already read it;
+ * 2. a slot in the bounded pool for its kind (Server-Sent Events apart), else a fast 503 with Retry-After;
+ * 3. http-proxy-middleware on the raw Node response: raw request target, header policy, timeouts, and the
+ *    response read ahead of slow clients (response-relay.ts); the slot is freed when the legacy app has
+ *    finished, not when the client has.
+ * Resolves once the client's response is finished or closed. Behaviour and limits: docs/proxy.md.
  */
-export function replayBodyToLegacy(incoming: IncomingMessage, body: Buffer): void {
-  replayBodies.set(incoming, body)
-}
-
-/**
- * The legacy proxy as a Hono handler: http-proxy-middleware on the raw Node request/response, which
- * @hono/node-server (and Vercel's Node runtime through getRequestListener) exposes as `c.env`. The request
- * target is sent byte for byte, bodies stream both ways with backpressure, and the handler resolves once
- * the client's response is finished or closed. No middleware before this one may read the request body.
- * Behaviour and header policy: docs/proxy.md.
- */
-export function legacyProxy(options: LegacyProxyOptions): Handler<GatewayEnv> {
+export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
   const proxy = createLegacyProxyMiddleware(options)
-  return async (c) => {
+  const pools: Record<PoolName, AdmissionPool> = {
+    requests: new AdmissionPool('requests', options.admission.requests, options.observer),
+    streams: new AdmissionPool('streams', options.admission.streams, options.observer),
+  }
+  const bodyLimits: BodyLimits = { ...options.requestBody, tempDir: options.tempDir }
+  const { logger } = options
+
+  return async (c, init) => {
     const { incoming, outgoing } = c.env
     const requestId = c.get('requestId')
     outgoing.setHeader(UPSTREAM_HEADER, 'legacy')
     outgoing.setHeader('x-request-id', requestId)
-    // The client is already gone: nothing to forward. (`incoming` itself may be destroyed after a handler
-    // read the body for a replay, so only the connection counts.)
+    // The client is already gone: nothing to forward.
     if (outgoing.closed || outgoing.destroyed || incoming.socket?.destroyed) return alreadySent()
-    inFlight.set(incoming, { requestId, responded: false, failed: false })
-    // Node has already answered `100 Continue` to the client; and http-proxy skips its `proxyReq` event
-    // (where our header policy applies) for requests that still carry `Expect`.
-    delete incoming.headers.expect
-    await new Promise<void>((resolve) => {
-      outgoing.once('close', () => resolve())
-      void proxy(incoming, outgoing, (error?: unknown) => {
-        // Only reached if the middleware declines the request, which it never does without a path filter.
-        sendUpstreamFailure(outgoing, describeUpstreamFailure(error, requestId))
+    const wantsHtml = () => isNavigation(c)
+    const refuse = (failure: ProxyFailure, message: string, extra: Record<string, unknown> = {}) => {
+      logger.warn({ requestId, method: incoming.method, url: incoming.url, status: failure.status, ...extra }, message)
+      sendUpstreamFailure(outgoing, failure, wantsHtml())
+      return alreadySent()
+    }
+
+    const given = init?.body
+    let body: BufferedBody | null
+    if (given !== undefined) body = memoryBody(given)
+    else {
+      const outcome = await readRequestBody(incoming, bodyLimits)
+      if (!outcome.ok) {
+        if (outcome.status === 0) {
+          logger.info({ requestId, method: incoming.method, url: incoming.url, reason: outcome.reason }, 'client left before its request body was complete')
+          return alreadySent()
+        }
+        return refuse(bodyFailure(outcome.status, incoming, requestId), 'request body refused', { reason: outcome.reason })
+      }
+      body = outcome.body
+    }
+
+    const poolName: PoolName = isStreamRequest(incoming) ? 'streams' : 'requests'
+    const left = new AbortController()
+    const onClose = () => left.abort()
+    outgoing.once('close', onClose)
+    const admission = await pools[poolName].acquire(left.signal)
+    if (!admission.admitted) {
+      void body?.dispose()
+      if (left.signal.aborted) return alreadySent()
+      outgoing.off('close', onClose)
+      return refuse(overloaded(requestId, options.admission.retryAfterSeconds), 'legacy app saturated: request refused', { pool: poolName, reason: admission.reason })
+    }
+    outgoing.off('close', onClose)
+
+    const proxied = standIn(incoming, body)
+    const state: ProxiedRequest = {
+      requestId,
+      incoming,
+      bodySize: body?.size ?? null,
+      responded: false,
+      failed: false,
+      upstreamDone: false,
+      pool: poolName,
+      release: admission.release,
+      finish() {
+        if (state.upstreamDone) return
+        state.upstreamDone = true
+        state.release()
+        void body?.dispose()
+      },
+      wantsHtml,
+    }
+    state.finish = state.finish.bind(state)
+    inFlight.set(proxied, state)
+    try {
+      await new Promise<void>((resolve) => {
+        outgoing.once('close', () => resolve())
+        if (outgoing.closed) return resolve()
+        void proxy(proxied, outgoing, (error?: unknown) => {
+          // Only reached if the middleware declines the request, which it never does without a path filter.
+          sendUpstreamFailure(outgoing, describeUpstreamFailure(error, requestId), wantsHtml())
+        })
       })
-    })
+    } finally {
+      state.finish()
+    }
     return alreadySent()
   }
-}
 
-function createLegacyProxyMiddleware(options: LegacyProxyOptions): RequestHandler<IncomingMessage, ServerResponse> {
-  const origin = new URL(options.target)
-  if (origin.protocol !== 'http:') throw new Error(`legacy proxy: only http:// targets are supported, got ${options.target}`)
-  // Keep-alive pays off with a keep-alive capable legacy server; gunicorn's sync workers close every
-  // connection themselves, which the agent handles (it just opens a new one).
-  const agent = new http.Agent({ keepAlive: options.keepAlive !== false, maxSockets: 256, maxFreeSockets: 64 })
-  const { logger } = options
+  function createLegacyProxyMiddleware(options: LegacyProxyOptions): RequestHandler<IncomingMessage, ServerResponse> {
+    const origin = new URL(options.target)
+    if (origin.protocol !== 'http:') throw new Error(`legacy proxy: only http:// targets are supported, got ${options.target}`)
+    // Keep-alive pays off with a keep-alive capable legacy server; gunicorn's sync workers close every
+    // connection themselves, which the agent handles (it just opens a new one). The admission pools keep
+    // the number of sockets far below maxSockets.
+    const agent = new http.Agent({ keepAlive: options.keepAlive !== false, maxSockets: 256, maxFreeSockets: 64 })
+    const { logger } = options
 
-  const fail = (error: Error, req: IncomingMessage, res: ServerResponse | import('node:net').Socket) => {
-    const state = inFlight.get(req)
-    if (state?.failed) return
-    if (state) state.failed = true
-    const requestId = state?.requestId ?? ''
-    const failure = describeUpstreamFailure(error, requestId)
-    const err = error as NodeJS.ErrnoException
-    logger.warn(
-      { requestId, method: req.method, url: req.url, err: { message: err.message, code: err.code }, status: failure.status, responseStarted: state?.responded ?? false },
-      state?.responded ? 'legacy response cut short' : 'legacy upstream failed',
-    )
-    sendUpstreamFailure(res, failure)
+    const fail = (error: Error, req: IncomingMessage, res: ServerResponse | import('node:net').Socket) => {
+      const state = inFlight.get(req)
+      if (state?.failed) return
+      state?.finish()
+      if (state) state.failed = true
+      const requestId = state?.requestId ?? ''
+      const failure = describeUpstreamFailure(error, requestId)
+      const err = error as NodeJS.ErrnoException
+      logger.warn(
+        { requestId, method: req.method, url: req.url, err: { message: err.message, code: err.code }, status: failure.status, responseStarted: state?.responded ?? false },
+        state?.responded ? 'legacy response cut short' : 'legacy upstream failed',
+      )
+      sendUpstreamFailure(res, failure, state?.wantsHtml() ?? false)
+    }
+
+    return createProxyMiddleware<IncomingMessage, ServerResponse>({
+      target: options.target,
+      agent,
+      // The header policy (Host, X-Forwarded-*, hop-by-hop) and Location rewriting are ours: headers.ts.
+      changeOrigin: false,
+      xfwd: false,
+      // We write the response ourselves (documented http-proxy mode): end-to-end headers only, every
+      // Set-Cookie on its own line, Location rewritten, read ahead of slow clients, and a cut upstream
+      // never looking complete.
+      selfHandleResponse: true,
+      on: {
+        proxyReq: (proxyReq, req, res) => prepareUpstreamRequest(proxyReq, req, res, origin, options),
+        proxyRes: (proxyRes, req, res) => relayResponse(proxyRes, req, res, origin, options),
+        error: fail,
+      },
+    })
   }
 
-  return createProxyMiddleware<IncomingMessage, ServerResponse>({
-    target: options.target,
-    agent,
-    // The header policy (Host, X-Forwarded-*, hop-by-hop) and Location rewriting are ours: headers.ts.
-    changeOrigin: false,
-    xfwd: false,
-    // We write the response ourselves (documented http-proxy mode): end-to-end headers only, every
-    // Set-Cookie on its own line, Location rewritten, and a cut upstream never looking complete.
-    selfHandleResponse: true,
-    on: {
-      proxyReq: (proxyReq, req, res) => prepareUpstreamRequest(proxyReq, req, res, origin, options),
-      proxyRes: (proxyRes, req, res) => relayResponse(proxyRes, req, res, origin, logger),
-      error: fail,
-    },
-  })
+  function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, options: LegacyProxyOptions): void {
+    const state = inFlight.get(req)
+    if (state) state.responded = true
+    if (res.headersSent || res.destroyed) {
+      proxyRes.destroy()
+      state?.finish()
+      return
+    }
+    const incoming = state?.incoming ?? req
+    const stream = isEventStream(proxyRes)
+    if (stream && state && state.pool === 'requests') {
+      // A stream nobody announced (no `Accept: text/event-stream`): it moves to the streams pool, so the
+      // short-request slot is free again for as long as it runs.
+      state.release()
+      state.release = pools.streams.adopt()
+      state.pool = 'streams'
+    }
+    tapLegacyResponse(incoming, proxyRes)
+    const headers = endToEndHeaders(proxyRes)
+    const location = headers.location?.[0]
+    if (location !== undefined) headers.location = [rewriteLocation(location, origin, incoming)]
+    for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)
+    res.setHeader(UPSTREAM_HEADER, 'legacy')
+    if (state) res.setHeader('x-request-id', state.requestId)
+    res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage)
+    // Errors of the response stream surface as an upstream request error (logged there) or as the early close below.
+    proxyRes.on('error', () => {})
+    proxyRes.once('end', () => state?.finish())
+    relayBody(proxyRes, res, { ...options.responseBuffer, tempDir: options.tempDir }, {
+      spool: !stream,
+      onSpoolError: (error) => logger.error({ requestId: state?.requestId, err: { message: error.message } }, 'response spool failed; client response cut'),
+    })
+    proxyRes.once('close', () => {
+      state?.finish()
+      // A legacy response that ended early (worker died, timeout) must not look complete to the client.
+      if (proxyRes.complete || res.writableFinished) return
+      if (state && !state.failed) {
+        state.failed = true
+        logger.warn({ requestId: state.requestId, method: req.method, url: req.url }, 'legacy response cut short')
+      }
+      res.destroy()
+    })
+  }
 }
 
 // http-proxy emits 'proxyReq' from the upstream request's 'socket' event: the socket is assigned and the
 // request line and headers are not written yet, so they can still be set here.
 function prepareUpstreamRequest(proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse, origin: URL, options: LegacyProxyOptions): void {
   const state = inFlight.get(req)
+  const incoming = state?.incoming ?? req
   // The raw request target, untouched: http-proxy joins target and path and merges repeated slashes, which
   // would turn a URL the legacy app redirects (`/api//dashboard`) into one it serves.
-  proxyReq.path = req.url ?? '/'
-  const headers = upstreamRequestHeaders(req, { legacyHost: origin.host, requestId: state?.requestId ?? '' })
+  proxyReq.path = incoming.url ?? '/'
+  const headers = upstreamRequestHeaders(incoming, { legacyHost: origin.host, requestId: state?.requestId ?? '', bodyLength: state?.bodySize ?? null })
   for (const name of proxyReq.getHeaderNames()) {
     // Removing these two would switch off Node's own body framing and keep-alive handling for this request.
     if (name in headers || name === 'transfer-encoding' || name === 'connection') continue
@@ -126,49 +256,14 @@ function prepareUpstreamRequest(proxyReq: ClientRequest, req: IncomingMessage, r
   proxyReq.setHeader('connection', options.keepAlive === false ? 'close' : 'keep-alive')
 
   armTimeouts(proxyReq, options)
-  // The client went away before its response was complete: close the legacy request too, so a streaming
+  proxyReq.once('close', () => state?.finish())
+  // The client went away before the legacy app was done: close the legacy request too, so a streaming
   // legacy worker stops instead of producing for nobody.
   res.once('close', () => {
-    if (res.writableFinished || proxyReq.destroyed) return
+    if (res.writableFinished || proxyReq.destroyed || state?.upstreamDone) return
     if (state) state.failed = true
-    options.logger.info({ requestId: state?.requestId, method: req.method, url: req.url }, 'client closed the connection; legacy request closed')
+    options.logger.info({ requestId: state?.requestId, method: incoming.method, url: incoming.url }, 'client closed the connection; legacy request closed')
     proxyReq.destroy()
-  })
-
-  const replay = replayBodies.get(req)
-  if (replay) {
-    replayBodies.delete(req)
-    // http-proxy then pipes the already ended request stream, which just ends the upstream request.
-    if (replay.length > 0) proxyReq.write(replay)
-  }
-}
-
-function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, logger: Logger): void {
-  const state = inFlight.get(req)
-  if (state) state.responded = true
-  if (res.headersSent || res.destroyed) {
-    proxyRes.destroy()
-    return
-  }
-  tapLegacyResponse(req, proxyRes)
-  const headers = endToEndHeaders(proxyRes)
-  const location = headers.location?.[0]
-  if (location !== undefined) headers.location = [rewriteLocation(location, origin, req)]
-  for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)
-  res.setHeader(UPSTREAM_HEADER, 'legacy')
-  if (state) res.setHeader('x-request-id', state.requestId)
-  res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage)
-  // Errors of the response stream surface as an upstream request error (logged there) or as the early close below.
-  proxyRes.on('error', () => {})
-  proxyRes.pipe(res)
-  proxyRes.once('close', () => {
-    // A legacy response that ended early (worker died, timeout) must not look complete to the client.
-    if (proxyRes.complete || res.writableFinished) return
-    if (state && !state.failed) {
-      state.failed = true
-      logger.warn({ requestId: state.requestId, method: req.method, url: req.url }, 'legacy response cut short')
-    }
-    res.destroy()
   })
 }
 
@@ -183,4 +278,57 @@ function armTimeouts(proxyReq: ClientRequest, options: LegacyProxyOptions): void
   // An idle upstream socket for this long means the legacy app is stuck: 504 before headers, cut after.
   const { responseTimeoutMs } = options
   proxyReq.setTimeout(responseTimeoutMs, () => proxyReq.destroy(new UpstreamTimeoutError('response', responseTimeoutMs)))
+}
+
+/**
+ * What http-proxy is handed in place of the client's request: its method, target and headers, with the
+ * buffered body as the stream to send (the client's own stream is already read). Framing is the proxy's:
+ * a known length, never the client's Transfer-Encoding.
+ */
+function standIn(incoming: IncomingMessage, body: BufferedBody | null): IncomingMessage {
+  const stream = body ? body.stream() : Readable.from([])
+  const headers = { ...incoming.headers }
+  delete headers['transfer-encoding']
+  // Node has already answered `100 Continue` to the client; and http-proxy skips its `proxyReq` event
+  // (where our header policy applies) for requests that still carry `Expect`.
+  delete headers.expect
+  if (body) headers['content-length'] = String(body.size)
+  return Object.assign(stream, {
+    method: incoming.method,
+    url: incoming.url,
+    headers,
+    rawHeaders: incoming.rawHeaders,
+    httpVersion: incoming.httpVersion,
+    httpVersionMajor: incoming.httpVersionMajor,
+    httpVersionMinor: incoming.httpVersionMinor,
+    socket: incoming.socket,
+    connection: incoming.socket,
+  }) as unknown as IncomingMessage
+}
+
+/** EventSource always sends `Accept: text/event-stream`; such requests take a slot in the streams pool. */
+function isStreamRequest(incoming: IncomingMessage): boolean {
+  return /\btext\/event-stream\b/i.test(String(incoming.headers.accept ?? ''))
+}
+
+function isEventStream(response: IncomingMessage): boolean {
+  return /^\s*text\/event-stream\b/i.test(String(response.headers['content-type'] ?? ''))
+}
+
+/** A browser loading a page (not the app's own `fetch` of `/api/...`): it gets HTML error pages. */
+function isNavigation(c: Context<GatewayEnv>): boolean {
+  const target = c.env.incoming.url ?? '/'
+  if (/^(?:[a-z][a-z0-9+.-]*:\/\/[^/]*)?\/api(?:\/|$|\?)/i.test(target)) return false
+  return accepts(c, { header: 'Accept', supports: ['text/html', 'application/json'], default: 'application/json' }) === 'text/html'
+}
+
+/** The legacy app's own 413 (Flask's MAX_CONTENT_LENGTH), and the proxy's 408/501. */
+function bodyFailure(status: 408 | 413 | 501, incoming: IncomingMessage, requestId: string): ProxyFailure {
+  const messages = {
+    408: 'O envio da requisição demorou demais',
+    413: 'Requisição muito grande',
+    501: 'Codificação de transferência não suportada',
+  }
+  void incoming
+  return { status, body: { erro: messages[status], requestId }, closeConnection: true }
 }

@@ -10,6 +10,7 @@ const httpUrl = z
 const mongoUri = z
   .string({ error: 'required: a MongoDB connection string such as mongodb://127.0.0.1:27017' })
   .regex(/^mongodb(\+srv)?:\/\/.+/, 'expected a MongoDB connection string (mongodb:// or mongodb+srv://)')
+const bytes = z.coerce.number().int().positive()
 const onOff = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((value) => value === 'on' || value === 'true' || value === '1')
 const commaList = z
   .string()
@@ -32,6 +33,34 @@ export const configSchema = z.object({
   /** Reuse connections to the legacy app (off: a new connection per proxied request, for servers that mishandle reuse). */
   LEGACY_KEEP_ALIVE: onOff.default(true),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  // The edge in front of the legacy app's sync workers (docs/proxy.md, "Buffering" and "Overload"); nginx's
+  // defaults are the reference where nginx has the same knob.
+  /** Request bodies are read whole before the legacy app sees them: this much in memory, the rest in a temp file. */
+  LEGACY_REQUEST_BUFFER_BYTES: bytes.default(64 * 1024),
+  /** Largest proxied request body (the legacy app's MAX_CONTENT_LENGTH): 413 beyond. */
+  LEGACY_MAX_BODY_BYTES: bytes.default(32 * 1024 * 1024),
+  /** A request body that stays silent this long between two reads gets 408 (nginx client_body_timeout). */
+  LEGACY_CLIENT_BODY_TIMEOUT_MS: positiveMs.default(60_000),
+  /** Response bytes read ahead of a slow client in memory per response (then spooled to a temp file). */
+  LEGACY_RESPONSE_BUFFER_BYTES: bytes.default(256 * 1024),
+  /** Largest temp file per response for a slow client (nginx proxy_max_temp_file_size); beyond it the legacy app waits for the client. */
+  LEGACY_RESPONSE_TEMP_FILE_MAX_BYTES: z.coerce.number().int().min(0).default(1024 * 1024 * 1024),
+  /** Where request and response spools live (files are unlinked as soon as they are opened). */
+  LEGACY_TEMP_DIR: z.string().min(1).optional(),
+  /** Short requests in flight to the legacy app at once (its sync workers plus a margin). */
+  LEGACY_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(4),
+  /** Server-Sent Events streams in flight to the legacy app at once, counted apart from short requests. */
+  LEGACY_MAX_STREAMS: z.coerce.number().int().min(0).max(10_000).default(1),
+  /** Requests waiting for a free slot (per pool); beyond it, 503 at once. */
+  LEGACY_QUEUE_SIZE: z.coerce.number().int().min(0).max(100_000).default(64),
+  /** Longest wait in the queue before a 503. */
+  LEGACY_QUEUE_TIMEOUT_MS: positiveMs.default(10_000),
+  /** `Retry-After` (seconds) of those 503s. */
+  LEGACY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(5),
+  /** Node's server.headersTimeout: the whole request head must arrive within this (nginx client_header_timeout). */
+  HEADERS_TIMEOUT_MS: positiveMs.default(60_000),
+  /** Node's server.requestTimeout: the whole request (head and body) must arrive within this; 0 = no limit. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
   /** Migrated POST /login only (docs/auth.md): attempts per client address, failed attempts per e-mail, per minute. */
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),

@@ -1,6 +1,7 @@
-import { Counter, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } from 'prom-client'
 import type { Upstream } from '../../core/response-info.js'
 import type { DecisionEvent } from '../../core/dispatch.js'
+import type { AdmissionObserver } from '../../legacy-proxy/admission.js'
 
 export type ShadowResult = 'match' | 'mismatch' | 'error' | 'skipped'
 
@@ -43,6 +44,42 @@ export class GatewayMetrics {
     labelNames: ['route', 'side', 'why', 'detail'] as const,
     registers: [this.registry],
   })
+
+  private readonly legacyInFlight = new Gauge({
+    name: 'gateway_legacy_in_flight',
+    help: 'Requests in flight to the legacy app, by admission pool (requests, streams)',
+    labelNames: ['pool'] as const,
+    registers: [this.registry],
+  })
+  private readonly legacyQueued = new Gauge({
+    name: 'gateway_legacy_queue_depth',
+    help: 'Requests waiting for a slot to the legacy app, by admission pool',
+    labelNames: ['pool'] as const,
+    registers: [this.registry],
+  })
+  private readonly legacyRejections = new Counter({
+    name: 'gateway_legacy_rejections_total',
+    help: 'Requests answered 503 because the legacy app was saturated, by pool and reason (queue-full, queue-timeout)',
+    labelNames: ['pool', 'reason'] as const,
+    registers: [this.registry],
+  })
+  private readonly legacyQueueWait = new Histogram({
+    name: 'gateway_legacy_queue_wait_seconds',
+    help: 'Time admitted requests waited for a slot to the legacy app',
+    labelNames: ['pool'] as const,
+    buckets: [0, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  })
+
+  /** Fed by the legacy proxy's admission pools. */
+  readonly legacyAdmission: AdmissionObserver = {
+    changed: (pool, inFlight, queued) => {
+      this.legacyInFlight.set({ pool }, inFlight)
+      this.legacyQueued.set({ pool }, queued)
+    },
+    rejected: (pool, reason) => this.legacyRejections.inc({ pool, reason }),
+    admitted: (pool, waitedSeconds) => this.legacyQueueWait.observe({ pool }, waitedSeconds),
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry })
