@@ -7,7 +7,7 @@ import type { GatewayEnv } from '../core/env.js'
 import type { LegacyForward } from '../core/dispatch.js'
 import type { Logger } from '../core/logger.js'
 import { UPSTREAM_HEADER, alreadySent } from '../core/response-info.js'
-import { UpstreamTimeoutError, describeUpstreamFailure, overloaded, sendUpstreamFailure, type ProxyFailure } from './upstream-errors.js'
+import { UpstreamTimeoutError, describeUpstreamFailure, legacyTooLarge, overloaded, sendUpstreamFailure, type ProxyFailure } from './upstream-errors.js'
 import { tapLegacyResponse } from './capture.js'
 import { endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
 import { memoryBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.js'
@@ -324,11 +324,7 @@ function isNavigation(c: Context<GatewayEnv>): boolean {
 
 /** The legacy app's own 413 (Flask's MAX_CONTENT_LENGTH), and the proxy's 408/501. */
 function bodyFailure(status: 408 | 413 | 501, incoming: IncomingMessage, requestId: string): ProxyFailure {
-  const messages = {
-    408: 'O envio da requisição demorou demais',
-    413: 'Requisição muito grande',
-    501: 'Codificação de transferência não suportada',
-  }
-  void incoming
-  return { status, body: { erro: messages[status], requestId }, closeConnection: true }
+  if (status === 413) return legacyTooLarge(incoming.url ?? '/', requestId)
+  const erro = status === 408 ? 'O envio da requisição demorou demais' : 'Codificação de transferência não suportada'
+  return { status, body: { erro, requestId }, closeConnection: true }
 }
