@@ -18,7 +18,21 @@ export const HOP_BY_HOP = new Set([
 ])
 
 /** Headers the proxy recomputes for the upstream request instead of copying them. */
-const RECOMPUTED_ON_REQUEST = new Set(['host', 'expect', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id'])
+const RECOMPUTED_ON_REQUEST = new Set([
+  'host',
+  'expect',
+  'content-length',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-forwarded-port',
+  'forwarded',
+  'x-real-ip',
+  'x-request-id',
+])
+
+/** Forwarding headers passed on as a trusted front proxy set them (`forwardingTrust` removed everyone else's). */
+const FROM_TRUSTED_PROXY = ['x-forwarded-port', 'forwarded', 'x-real-ip'] as const
 
 /** Names listed in the `Connection` header(s), lower-cased. */
 export function connectionTokens(headers: IncomingHttpHeaders | NodeJS.Dict<string[]>): Set<string> {
@@ -55,31 +69,40 @@ export type ForwardingInfo = {
 }
 
 /**
- * The upstream request's headers. Policy (docs/proxy.md):
+ * The upstream request's headers. Policy (docs/proxy.md). The request's forwarding headers have already
+ * been filtered by `forwardingTrust` (core/forwarding-trust.ts): only what a trusted front proxy said is
+ * left in `incoming.headers`, so that is what is read here (never the raw `headersDistinct`).
  * - `Host` is the legacy app's own host, like any client calling it directly (virtual hosting, TLS, a
  *   platform router in front of it all keep working); the client's `Host` travels in `X-Forwarded-Host`.
- * - `X-Forwarded-For` gets the client's address appended (`<incoming>,<peer>`). `X-Forwarded-Host` is the `Host` the gateway
- *   received (never a client-supplied `X-Forwarded-Host`). `X-Forwarded-Proto` keeps an `http`/`https`
- *   value set by a front proxy (the platform's TLS terminator), else it is this connection's scheme.
+ * - `X-Forwarded-For` gets the peer's address appended (`<trusted chain>,<peer>`). `X-Forwarded-Host` is a
+ *   trusted proxy's value, else the `Host` the gateway received. `X-Forwarded-Proto` keeps a trusted
+ *   `http`/`https` value, else it is this connection's scheme. `X-Forwarded-Port`, `Forwarded` and
+ *   `X-Real-IP` pass only from a trusted proxy.
  * - `X-Request-Id` is the gateway's request id, so both apps' logs share it.
  * - `Expect` is dropped: Node already answered `100 Continue` to the client.
+ * - `Content-Length` is the buffered body's; the client's framing (Transfer-Encoding) is hop-by-hop.
  */
 export function upstreamRequestHeaders(incoming: IncomingMessage, info: ForwardingInfo): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = endToEndHeaders(incoming, RECOMPUTED_ON_REQUEST)
   const peer = incoming.socket.remoteAddress ?? ''
-  const priorFor = incoming.headersDistinct['x-forwarded-for']?.join(', ')
-  // `<incoming>,<peer>`: the exact form gateway/auth/flask-login.ts (forwardedForAtLegacy) reproduces to
+  const prior = incoming.headers['x-forwarded-for']
+  const priorFor = Array.isArray(prior) ? prior.join(', ') : prior
+  // `<incoming>,<peer>`: the exact form compat/flask/login.ts (forwardedForAtLegacy) reproduces to
   // compute Flask-Login's session identifier as the legacy app does. Do not change one without the other.
   headers['x-forwarded-for'] = priorFor ? `${priorFor},${peer}` : peer
   headers['x-forwarded-proto'] = clientProto(incoming)
-  if (incoming.headers.host) headers['x-forwarded-host'] = incoming.headers.host
+  const host = incoming.headers['x-forwarded-host'] ?? incoming.headers.host
+  if (host) headers['x-forwarded-host'] = host
+  for (const name of FROM_TRUSTED_PROXY) {
+    const value = incoming.headers[name]
+    if (value !== undefined) (headers as Record<string, string | string[]>)[name] = value
+  }
   // Several Cookie lines (HTTP/2 front ends split them) become one, as RFC 6265 requires of HTTP/1.1.
   const cookies = incoming.headersDistinct.cookie
   if (cookies && cookies.length > 1) headers.cookie = cookies.join('; ')
   headers['x-request-id'] = info.requestId
   headers.host = info.legacyHost
   // The body is buffered, so it goes with its length (what nginx does too), whatever framing the client used.
-  delete headers['content-length']
   if (info.bodyLength !== null) headers['content-length'] = String(info.bodyLength)
   return headers
 }
