@@ -11,11 +11,12 @@ import type { RouteServices } from '../core/route.js'
 import { GatewayMetrics } from './observability/metrics.js'
 import { requestLog } from './observability/request-log.js'
 import { requestId } from './observability/request-id.js'
+import { forwardingTrust } from '../core/forwarding-trust.js'
 import { requestMetrics } from './observability/request-metrics.js'
 import { labelUpstream } from './observability/label-upstream.js'
 import { errorResponses } from './errors/error-responses.js'
 import { healthRoutes } from './health/health.js'
-import { adminRoutes } from './admin/admin-routes.js'
+import { adminEndpointsEnabled, adminRoutes } from './admin/admin-routes.js'
 import { ShadowRecorder } from './shadow/shadow-recorder.js'
 import { shadowRunner } from './shadow/shadow-runner.js'
 import { legacyProxy } from '../legacy-proxy/proxy.js'
@@ -81,6 +82,8 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
     },
   }
 
+  // First: from here on the request's forwarding headers say only what trusted proxies said.
+  app.use(forwardingTrust(config.TRUST_PROXY))
   app.use(requestId())
   app.use(async (c, next) => {
     control.live.refreshIfStale()
@@ -104,7 +107,10 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
       },
     }),
   )
-  app.route('/', adminRoutes({ settings, metrics, shadow: recorder, token: config.ADMIN_TOKEN, control: controlApi({ settings, store: control.store, live: control.live, instance: control.instance }) }))
+  const adminEnabled = adminEndpointsEnabled(config)
+  if (!adminEnabled) logger.warn('admin endpoints off: NODE_ENV=production and no ADMIN_TOKEN; /_gateway/* and /metrics answer 404 (set ADMIN_TOKEN to enable them)')
+  else if (!config.ADMIN_TOKEN) logger.warn('admin endpoints open without a token (NODE_ENV is not production); set ADMIN_TOKEN to protect /_gateway/* and /metrics')
+  app.route('/', adminRoutes({ settings, metrics, shadow: recorder, token: config.ADMIN_TOKEN, enabled: adminEnabled, control: controlApi({ settings, store: control.store, live: control.live, instance: control.instance }) }))
   app.route('/', openApiDocs(settings.declarations, openApiPath))
   app.use(
     dispatch({

@@ -74,8 +74,8 @@ export type ForwardingInfo = {
  * left in `incoming.headers`, so that is what is read here (never the raw `headersDistinct`).
  * - `Host` is the legacy app's own host, like any client calling it directly (virtual hosting, TLS, a
  *   platform router in front of it all keep working); the client's `Host` travels in `X-Forwarded-Host`.
- * - `X-Forwarded-For` gets the peer's address appended (`<trusted chain>,<peer>`). `X-Forwarded-Host` is a
- *   trusted proxy's value, else the `Host` the gateway received. `X-Forwarded-Proto` keeps a trusted
+ * - `X-Forwarded-For` gets the peer's address appended (`<trusted chain>,<peer>`). `X-Forwarded-Host` is
+ *   the `Host` the gateway received (never a sent `X-Forwarded-Host`). `X-Forwarded-Proto` keeps a trusted
  *   `http`/`https` value, else it is this connection's scheme. `X-Forwarded-Port`, `Forwarded` and
  *   `X-Real-IP` pass only from a trusted proxy.
  * - `X-Request-Id` is the gateway's request id, so both apps' logs share it.
@@ -91,8 +91,7 @@ export function upstreamRequestHeaders(incoming: IncomingMessage, info: Forwardi
   // compute Flask-Login's session identifier as the legacy app does. Do not change one without the other.
   headers['x-forwarded-for'] = priorFor ? `${priorFor},${peer}` : peer
   headers['x-forwarded-proto'] = clientProto(incoming)
-  const host = incoming.headers['x-forwarded-host'] ?? incoming.headers.host
-  if (host) headers['x-forwarded-host'] = host
+  if (incoming.headers.host) headers['x-forwarded-host'] = incoming.headers.host
   for (const name of FROM_TRUSTED_PROXY) {
     const value = incoming.headers[name]
     if (value !== undefined) (headers as Record<string, string | string[]>)[name] = value

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import type { GatewayEnv } from '../../core/env.js'
 import type { RouteSettings } from '../../core/route-settings.js'
@@ -13,11 +13,25 @@ export type AdminOptions = {
   token: string | undefined
   /** The live route control API (control/admin-api.ts), behind the same token. */
   control: Hono<GatewayEnv>
+  /** Off: both answer 404, as if they did not exist (production without a token). */
+  enabled: boolean
+}
+
+/** In production the admin endpoints need a token; without one they are off (docs/deploy.md). */
+export function adminEndpointsEnabled(config: { NODE_ENV?: string | undefined; ADMIN_TOKEN?: string | undefined }): boolean {
+  return Boolean(config.ADMIN_TOKEN) || config.NODE_ENV !== 'production'
 }
 
 /** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
-export function adminRoutes({ settings, metrics, shadow, token, control }: AdminOptions): Hono<GatewayEnv> {
+export function adminRoutes({ settings, metrics, shadow, token, control, enabled }: AdminOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
+  if (!enabled) {
+    const notFound = (c: Context<GatewayEnv>) => c.json({ erro: 'Recurso não encontrado' }, 404, { 'cache-control': 'no-store' })
+    app.all('/_gateway', notFound)
+    app.all('/_gateway/*', notFound)
+    app.all('/metrics', notFound)
+    return app
+  }
   if (token) {
     app.use('/_gateway/*', bearerAuth({ token }))
     app.use('/metrics', bearerAuth({ token }))

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseTrustProxy } from '../../core/forwarding-trust.js'
 
 // Every limit and timeout the gateway applies is a named setting here, with its default, so operators can
 // find them in one place (the README's config table mirrors this schema).
@@ -84,6 +85,20 @@ export const configSchema = z.object({
   LIVE_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** This instance's name in the audit log and /_gateway/status (default: host name and process id). */
   INSTANCE_ID: z.string().min(1).max(100).optional(),
+  /** `production` closes the admin endpoints unless ADMIN_TOKEN is set. */
+  NODE_ENV: z.string().optional(),
+  /** Peers allowed to set forwarding headers: none (default), a hop count, or addresses/CIDRs (docs/proxy.md). */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseTrustProxy(value)
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `expected none, a hop count, or addresses/CIDRs (loopback, private): ${(error as Error).message}` })
+        return z.NEVER
+      }
+    }),
   SHADOW_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log lines are buffered up to this long (0 = one synchronous write per line). */

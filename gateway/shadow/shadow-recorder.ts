@@ -1,4 +1,5 @@
 import type { GatewayMetrics, ShadowResult } from '../observability/metrics.js'
+import { redactBody, redactText } from '../../core/redact.js'
 
 export type ShadowSample = {
   at: string
@@ -25,10 +26,12 @@ export class ShadowRecorder {
     stats[result]++
     this.metrics.countShadow(route, result)
     if (sample) {
+      // Kept and shown redacted (core/redact.ts): bodies carry users' names and e-mails.
       stats.samples.unshift({
         ...sample,
-        legacy: { ...sample.legacy, body: sample.legacy.body.slice(0, SAMPLE_BODY_CHARS) },
-        gateway: { ...sample.gateway, body: sample.gateway.body.slice(0, SAMPLE_BODY_CHARS) },
+        target: redactText(sample.target),
+        legacy: { ...sample.legacy, body: redactBody(sample.legacy.body).slice(0, SAMPLE_BODY_CHARS) },
+        gateway: { ...sample.gateway, body: redactBody(sample.gateway.body).slice(0, SAMPLE_BODY_CHARS) },
       })
       stats.samples.length = Math.min(stats.samples.length, SAMPLES_PER_ROUTE)
     }

@@ -65,7 +65,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
   upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`
   const mongo = { mongoUri: inject('mongoUri'), dbName: testDbName('proxy_failures') }
-  const env = { LEGACY_TIMEOUT_MS: String(TIMEOUT_MS), LEGACY_CONNECT_TIMEOUT_MS: '500' }
+  // TRUST_PROXY: the tests name their requests with X-Request-Id, as a trusted front proxy would.
+  const env = { LEGACY_TIMEOUT_MS: String(TIMEOUT_MS), LEGACY_CONNECT_TIMEOUT_MS: '500', TRUST_PROXY: 'loopback' }
   ;[gateway, deadGateway] = await Promise.all([
     startGateway({ ...mongo, legacyUrl: upstreamUrl, env }),
     startGateway({ ...mongo, legacyUrl: `http://127.0.0.1:${await freePort()}`, env }),

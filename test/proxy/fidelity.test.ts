@@ -26,7 +26,9 @@ beforeAll(async () => {
   await seed(testDb.db, { items: 60, movements: MOVEMENTS })
   legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 3 })
   // The report is a migrated route; here it is the proxy's fidelity on a large streamed answer that is tested.
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env: { ROUTE_MODES: PROXIED } })
+  // TRUST_PROXY=loopback: the test client plays a trusted front proxy (its X-Request-Id and X-Forwarded-*
+  // count); what an untrusted client's forwarding headers become is in edge.test.ts.
+  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env: { ROUTE_MODES: PROXIED, TRUST_PROXY: 'loopback' } })
   const form = new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }).toString()
   const loggedIn = await rawRequest(gateway.url, {
     method: 'POST',
@@ -274,7 +276,7 @@ describe('request target and forwarding headers', () => {
     expect(echoHeader(echo, 'x-request-id')).toBe('req-proxy-test-0001')
     expect(echo.remote_addr).toBe('127.0.0.1')
 
-    // Behind a front proxy: its X-Forwarded-For is extended, its X-Forwarded-Proto kept; a client-sent
+    // Behind a trusted front proxy: its X-Forwarded-For is extended, its X-Forwarded-Proto kept; a sent
     // X-Forwarded-Host is replaced by the Host this hop actually received.
     const behind = echoOf(
       await rawRequest(gateway.url, {

@@ -22,7 +22,8 @@ beforeAll(async () => {
   testDb = await connectTestDb('proxy_sse')
   await seed(testDb.db, { items: 12, movements: 10 })
   legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 1 })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
+  // TRUST_PROXY: the tests name their requests with X-Request-Id, as a trusted front proxy would.
+  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env: { TRUST_PROXY: 'loopback' } })
   cookie = await login(gateway.url)
 })
 

@@ -1,0 +1,36 @@
+/**
+ * Redaction of personal data in text the gateway keeps or shows about requests (shadow mismatch samples on
+ * /_gateway/status): e-mail addresses anywhere, and the values of fields that name or identify a person.
+ * Item names, quantities and dates stay, so a sample still shows what differed.
+ */
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
+const PERSONAL_FIELD = /^(?:e-?mail|usuario|usuario_nome|nome_usuario|user|username|user_name|responsavel|senha|password|senha_hash|token|remember_token|cpf|telefone|phone)$/i
+
+export const REDACTED = '[redacted]'
+export const REDACTED_EMAIL = '[email]'
+
+/** Every e-mail address in `text` replaced. */
+export function redactText(text: string): string {
+  return text.replace(EMAIL, REDACTED_EMAIL)
+}
+
+/** A JSON value with personal fields and e-mail addresses replaced (structure and other values kept). */
+export function redactJson(value: unknown): unknown {
+  if (typeof value === 'string') return redactText(value)
+  if (Array.isArray(value)) return value.map(redactJson)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([key, field]) => [key, PERSONAL_FIELD.test(key) && field !== null ? REDACTED : redactJson(field)]),
+    )
+  }
+  return value
+}
+
+/** A body as text: JSON is redacted field by field, anything else (HTML, truncated JSON) for e-mails. */
+export function redactBody(text: string): string {
+  try {
+    return JSON.stringify(redactJson(JSON.parse(text)))
+  } catch {
+    return redactText(text)
+  }
+}
