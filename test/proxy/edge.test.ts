@@ -12,6 +12,9 @@ import { expectLabelled, logLines, rawRequest } from './support.js'
 
 const ADMIN_TOKEN = 'edge-test-admin-token-0123456789'
 
+/** Several servers start at once on a loaded two-core machine: tsx compiles each gateway at start. */
+const START_MS = 180_000
+
 let testDb: Awaited<ReturnType<typeof connectTestDb>>
 let legacy: LegacyApp
 /** Production, defaults: no trusted proxy, no admin token. */
@@ -28,9 +31,9 @@ beforeAll(async () => {
   legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 1 })
   const base = { mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName }
   ;[production, behindProxy, orphan] = await Promise.all([
-    startGateway({ ...base, legacyUrl: legacy.url, env: { NODE_ENV: 'production' } }),
-    startGateway({ ...base, legacyUrl: legacy.url, env: { NODE_ENV: 'production', TRUST_PROXY: '1', ADMIN_TOKEN } }),
-    startGateway({ ...base, legacyUrl: `http://127.0.0.1:${await freePort()}`, env: { LEGACY_CONNECT_TIMEOUT_MS: '500' } }),
+    startGateway({ healthTimeoutMs: START_MS, ...base, legacyUrl: legacy.url, env: { NODE_ENV: 'production' } }),
+    startGateway({ healthTimeoutMs: START_MS, ...base, legacyUrl: legacy.url, env: { NODE_ENV: 'production', TRUST_PROXY: '1', ADMIN_TOKEN } }),
+    startGateway({ healthTimeoutMs: START_MS, ...base, legacyUrl: `http://127.0.0.1:${await freePort()}`, env: { LEGACY_CONNECT_TIMEOUT_MS: '500' } }),
   ])
   cookie = await login(production.url)
 })

@@ -17,6 +17,9 @@ const LOGIN_BOUND_SECONDS = 1
 /** A CSV report of this many movements is ~4 MB: more than every socket buffer between the legacy app and a client that does not read. */
 const MOVEMENTS = 40_000
 
+/** Several servers start at once on a loaded two-core machine: tsx compiles each gateway at start. */
+const START_MS = 180_000
+
 let testDb: Awaited<ReturnType<typeof connectTestDb>>
 let legacy: LegacyApp
 let gateway: GatewayProcess
@@ -26,7 +29,7 @@ beforeAll(async () => {
   testDb = await connectTestDb('proxy_overload')
   await seed(testDb.db, { items: 40, movements: MOVEMENTS })
   legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 2 })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
+  gateway = await startGateway({ healthTimeoutMs: START_MS, mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
   cookie = await login(gateway.url)
 })
 
@@ -93,7 +96,7 @@ describe('overload', () => {
   const QUEUE = 6
 
   beforeAll(async () => {
-    small = await startGateway({
+    small = await startGateway({ healthTimeoutMs: START_MS,
       mongoUri: inject('mongoUri'),
       dbName: testDb.db.databaseName,
       legacyUrl: legacy.url,

@@ -11,6 +11,9 @@ import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
 import { expectLabelled, rawExchange, rawRequest } from './support.js'
 
+/** Several servers start at once on a loaded two-core machine: tsx compiles each gateway at start. */
+const START_MS = 180_000
+
 let testDb: Awaited<ReturnType<typeof connectTestDb>>
 let legacy: LegacyApp
 let gateway: GatewayProcess
@@ -22,7 +25,7 @@ beforeAll(async () => {
   testDb = await connectTestDb('proxy_bodies')
   await seed(testDb.db, { items: 5, movements: 5 })
   legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 1 })
-  gateway = await startGateway({
+  gateway = await startGateway({ healthTimeoutMs: START_MS,
     mongoUri: inject('mongoUri'),
     dbName: testDb.db.databaseName,
     legacyUrl: legacy.url,
