@@ -1,12 +1,12 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi'
-import { swaggerUI } from '@hono/swagger-ui'
 import { Hono } from 'hono'
 import type { GatewayEnv } from '../core/env.js'
 import type { RouteDeclaration } from '../core/route.js'
+import { swaggerUi } from './swagger-ui.js'
 
 /**
  * `GET /openapi.json` (the migrated routes' OpenAPI 3.1 document, generated from their declarations) and
- * `GET /docs` (Swagger UI over it). Gateway-own endpoints: mount them before the dispatcher.
+ * `GET /docs` (Swagger UI over it, served offline: routes/swagger-ui.ts). Gateway-own endpoints: mount them before the dispatcher.
  */
 export function openApiDocs(declarations: readonly RouteDeclaration[], toPath: (rule: string) => string): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
@@ -15,15 +15,27 @@ export function openApiDocs(declarations: readonly RouteDeclaration[], toPath: (
     document ??= openApiDocument(declarations, toPath)
     return c.json(document as object, 200, { 'cache-control': 'no-store' })
   })
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'estoque gateway API' }))
+  app.route('/', swaggerUi())
   return app
 }
 
+const SESSION_SCHEME = 'session'
+
 export function openApiDocument(declarations: readonly RouteDeclaration[], toPath: (rule: string) => string): unknown {
   const registry = new OpenAPIHono()
+  registry.openAPIRegistry.registerComponent('securitySchemes', SESSION_SCHEME, {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'session',
+    description: "The legacy Flask session cookie (Flask-Login's `_user_id`), set by `POST /login`.",
+  })
   for (const route of declarations) {
+    // Derived from the declaration, so the document cannot disagree with what the dispatcher enforces.
+    const security = route.auth === 'login_required' ? [{ [SESSION_SCHEME]: [] }] : []
     for (const method of route.methods) {
-      registry.openAPIRegistry.registerPath(createRoute({ ...route.openapi, method: method.toLowerCase() as 'get', path: toPath(route.rule) }))
+      registry.openAPIRegistry.registerPath(
+        createRoute({ ...route.openapi, security, method: method.toLowerCase() as 'get', path: toPath(route.rule) }),
+      )
     }
   }
   return registry.getOpenAPI31Document({

@@ -3,7 +3,7 @@ import { defineRoute } from '../../core/route.js'
 import { httpErrorResponse, jsonErrorResponse } from '../../core/legacy-json.js'
 import { ErrorSchema, UnauthenticatedResponse, UnavailableResponse, errorResponse } from '../shared/openapi.js'
 import { isJsonMimetype, mimetypeOf } from './create-validate.js'
-import { CreateBody, CreateResponse, InsufficientStock } from './create-schemas.js'
+import { CreateBody, CreateHeaders, CreateResponse, InsufficientStock } from './create-schemas.js'
 import { isValidIdempotencyKey } from './idempotency.js'
 import { recordMovement } from './record-movement.js'
 
@@ -11,6 +11,7 @@ const openapi = {
   tags: ['movimentacoes'],
   summary: 'Register an entrada, saída or ajuste (atomic; optional Idempotency-Key)',
   request: {
+    headers: CreateHeaders,
     body: { required: true, content: { 'application/json': { schema: CreateBody } } },
   },
   responses: {

@@ -9,7 +9,8 @@ export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
  * on its owner, docs/concurrency.md); it only decides how soon a retry after a crash runs.
  */
 export const DEFAULT_LEASE_MS = 5000
-const KEY_FORMAT = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/
+/** What isValidIdempotencyKey accepts (also the OpenAPI document's pattern). */
+export const KEY_FORMAT = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/
 
 export type StoredResponse = { status: number; body: string }
 export type Claim =
