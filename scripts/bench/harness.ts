@@ -13,9 +13,10 @@ import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 import { freePort } from '../dev/ports.js'
 import { SECRET_KEY, compileForBench, root, startBare, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
 import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
-import { ensureBenchVenv, ensureDebianPackages, peakRss } from './processes.js'
+import { ensurePythonVenv } from '../setup.js'
+import { ensureBenchVenv, ensureDebianPackages, peakRss, treeCpuMs } from './processes.js'
 
-export const ALL_SCENARIOS = ['ceiling', 'app', 'rec', 'full', 'features', 'proxy', 'upstream'] as const
+export const ALL_SCENARIOS = ['cpu', 'ceiling', 'app', 'rec', 'full', 'features', 'proxy', 'upstream'] as const
 export type Scenario = (typeof ALL_SCENARIOS)[number]
 
 export type Tier = { name: string; items: number; movements: number }
@@ -30,6 +31,8 @@ export type BenchOptions = {
   /** Emulated app↔database round trips, ms (0 = direct). */
   rtts: number[]
   scenarios: Scenario[]
+  /** Offered load of the fixed-rate (CPU per request) runs, req/s, per route and for the proxy path. */
+  rates: Record<RouteKey | 'proxy', number>
   /** App-layer comparison data (small enough that the local server is not the bottleneck). */
   appTier: Tier
   /** The required 2,000 items / 200,000 movements run. */
@@ -50,6 +53,14 @@ export type Row = {
   variant?: string
   result: LoadResult
   peakRssBytes?: number
+  /** Fixed-rate runs: the offered load, req/s (closed-loop runs: undefined). */
+  rate?: number
+  /** CPU time (user + system) of the contender's whole process tree during the run ÷ requests answered. */
+  cpuMsPerRequest?: number
+  /** The same for the database server (the local mongo-java-server), reported apart. */
+  dbCpuMsPerRequest?: number
+  /** 1-minute load average of the machine when the run ended (the machine is shared). */
+  loadAvg?: number
 }
 
 export type BenchResult = { options: BenchOptions; rows: Row[]; meta: Record<string, string | number>; ceilings: Row[] }
@@ -75,11 +86,23 @@ export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptio
     processes: list(env.BENCH_PROCESSES, [1, 2]),
     rtts: list(env.BENCH_RTTS, [0, 2]),
     scenarios,
+    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, proxy: 200, ...parseRates(env.BENCH_RATES) },
     appTier: { name: 'app', items: Number(env.BENCH_APP_ITEMS ?? 200), movements: Number(env.BENCH_APP_MOVEMENTS ?? 1000) },
     fullTier: { name: 'full', items: Number(env.BENCH_FULL_ITEMS ?? 2000), movements: Number(env.BENCH_FULL_MOVEMENTS ?? 200_000) },
     logDir: env.BENCH_LOG_DIR ?? path.join(root, '.cache/bench/logs'),
     log: (line) => console.log(line),
   }
+}
+
+/** `dashboard=40,proxy=200` → { dashboard: 40, proxy: 200 }. */
+function parseRates(value: string | undefined): Partial<Record<RouteKey | 'proxy', number>> {
+  const rates: Partial<Record<RouteKey | 'proxy', number>> = {}
+  for (const part of value ? value.split(',') : []) {
+    const [key, rate] = part.split('=')
+    if (!key || !(key in ROUTES || key === 'proxy') || !(Number(rate) > 0)) throw new Error(`BENCH_RATES: expected route=req/s pairs (routes: ${Object.keys(ROUTES).join(', ')}, proxy), got ${part}`)
+    rates[key as RouteKey | 'proxy'] = Number(rate)
+  }
+  return rates
 }
 
 type Session = { cookie: string; headers: Record<string, string> }
@@ -108,6 +131,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     { binary: '/usr/bin/wrk', pkg: 'wrk' },
   ])
   if (missing.length > 0) log(`bench: missing Debian packages (${missing.join(', ')}); nginx rows are skipped, autocannon replaces wrk`)
+  // From a clean clone: the legacy app's venv (.venv) and the FastAPI plan's, as `npm test`'s setup makes them.
+  ensurePythonVenv()
   const venv = ensureBenchVenv(root)
   compileForBench()
   const ctx = { logDir: options.logDir }
@@ -129,7 +154,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const stops: Array<() => Promise<void>> = []
   try {
     const tiers = new Map<string, Tier>()
-    const needsApp = options.scenarios.some((s) => ['ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
+    const needsApp = options.scenarios.some((s) => ['cpu', 'ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
     if (needsApp) tiers.set('app', options.appTier)
     if (options.scenarios.includes('full') || options.scenarios.includes('ceiling')) tiers.set('full', options.fullTier)
     for (const tier of tiers.values()) {
@@ -148,7 +173,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       return { uri: `mongodb://127.0.0.1:${relays.get(rtt)}/?directConnection=true`, dbName: `bench_${tier.name}` }
     }
 
-    const measure = async (target: Running, section: string, kind: string, processes: number | string, routeKey: string, path: string, tier: Tier, rtt: number, headers: Record<string, string>, variant?: string, connections = options.connections) => {
+    type Measure = { section: string; kind: string; processes: number | string; routeKey: string; path: string; tier: Tier; rtt: number; headers: Record<string, string>; variant?: string; connections?: number[]; rate?: number }
+    const measure = async (target: Running, m: Measure) => {
+      const { section, kind, processes, routeKey, path, tier, rtt, headers, variant, rate } = m
+      const connections = m.connections ?? options.connections
       // One request to completion first (cold imports, first connections; on the database-bound tier it also
       // waits until the previous run's queued queries have drained), so even 1 s runs measure something.
       const full = tier.name === 'full'
@@ -159,19 +187,47 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         log(`  ${target.name} ${path}: priming request failed (${(error as Error).message}); measuring anyway`)
       }
       // No warm-up on the database-bound tier: it would only queue more slow queries.
-      if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers })
+      if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers, rate })
       for (const c of connections) {
         const durationSec = full ? Math.max(options.durationSec, 10) : options.durationSec
-        let result = await drive({ url: `${target.url}${path}`, connections: c, durationSec, headers })
+        const run = async (seconds: number) => {
+          const cpuBefore = treeCpuMs(target.proc.pid)
+          const dbBefore = mongo.pid ? treeCpuMs(mongo.pid) : NaN
+          const result = await drive({ url: `${target.url}${path}`, connections: c, durationSec: seconds, headers, rate })
+          // Closed-loop generators stop with requests in flight: let the server finish them (their CPU is
+          // part of the run) before sampling again.
+          if (!rate) await new Promise((resolve) => setTimeout(resolve, 250))
+          const cpu = treeCpuMs(target.proc.pid) - cpuBefore
+          const dbCpu = mongo.pid ? treeCpuMs(mongo.pid) - dbBefore : NaN
+          return { result, cpu, dbCpu }
+        }
+        let { result, cpu, dbCpu } = await run(durationSec)
         // A run too short for even one response to complete (a slow route on a busy machine) measured
         // nothing: it is repeated once, three times longer.
         if (result.requests === 0) {
           log(`  ${target.name} ${path} c=${c}: no request completed in ${durationSec} s; measuring again for ${3 * durationSec} s`)
-          result = await drive({ url: `${target.url}${path}`, connections: c, durationSec: 3 * durationSec, headers })
+          ;({ result, cpu, dbCpu } = await run(3 * durationSec))
         }
-        const row: Row = { section, contender: target.name, kind, processes, route: routeKey, connections: c, rttMs: rtt, tier: tier.name, variant, result, peakRssBytes: peakRss(target.proc.pid) }
+        const answered = Math.max(1, result.requests)
+        const row: Row = {
+          section,
+          contender: target.name,
+          kind,
+          processes,
+          route: routeKey,
+          connections: c,
+          rttMs: rtt,
+          tier: tier.name,
+          variant,
+          result,
+          peakRssBytes: peakRss(target.proc.pid),
+          rate,
+          cpuMsPerRequest: cpu / answered,
+          dbCpuMsPerRequest: dbCpu / answered,
+          loadAvg: os.loadavg()[0],
+        }
         rows.push(row)
-        log(`  ${section.padEnd(9)} ${target.name.padEnd(22)} ${routeKey.padEnd(13)} c=${String(c).padEnd(3)} rtt=${rtt} ${variant ?? ''} → ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms err ${result.errors}`)
+        log(`  ${section.padEnd(9)} ${target.name.padEnd(22)} ${routeKey.padEnd(13)} c=${String(c).padEnd(3)} rtt=${rtt} ${rate ? `rate=${rate} ` : ''}${variant ?? ''} → ${result.rps.toFixed(0)} req/s p50 ${result.p50Ms.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms err ${result.errors} cpu ${row.cpuMsPerRequest!.toFixed(3)} ms/req db ${row.dbCpuMsPerRequest!.toFixed(3)} ms/req load ${row.loadAvg!.toFixed(2)}`)
       }
     }
     const stopAll = async (list: Running[]) => {
@@ -182,6 +238,47 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     for (const tier of tiers.values()) {
       const db = client.db(`bench_${tier.name}`)
       for (const routeKey of Object.keys(ROUTES) as RouteKey[]) await ceiling(db, routeKey, 8, options.dbWarmupSec / 3)
+    }
+
+    // --- CPU per request at the same offered load (the headline): fixed rate, below every contender's ceiling
+    if (options.scenarios.includes('cpu')) {
+      const tier = options.appTier
+      const db = await dbFor(tier, 0)
+      const legacy = await startLegacy(ctx, db, 2)
+      const session = await loginSession(legacy.url)
+      const targets: Array<[Running, string, number]> = [[legacy, 'legacy', 2]]
+      try {
+        for (const n of options.processes) {
+          targets.push([await startFastApi(ctx, db, n, venv), 'fastapi', n])
+          targets.push([await startGatewayProc(ctx, db, legacy.url, n), 'gateway', n])
+          targets.push([await startBare(ctx, db, n), 'bare-node', n])
+        }
+        for (const [r, routeKey] of (Object.keys(ROUTES) as RouteKey[]).entries()) {
+          for (let i = 0; i < targets.length; i++) {
+            const [target, kind, count] = targets[(i + r) % targets.length]!
+            await measure(target, { section: 'cpu', kind, processes: count, routeKey, path: ROUTES[routeKey], tier, rtt: 0, headers: session.headers, rate: options.rates[routeKey] })
+          }
+        }
+      } finally {
+        await stopAll(targets.slice(1).map(([target]) => target))
+      }
+      // The proxy path: the gateway and nginx (same process count) in front of the legacy app and of a trivial
+      // keep-alive upstream; only the proxy's own process tree is counted.
+      const upstream = missing.includes('nginx-light') ? undefined : await startNginx(ctx, 'cpu-upstream', 1, { body: '{"ok":true}\\n' })
+      const n = Math.min(...options.processes)
+      const proxies: Array<[Running, string, string]> = []
+      try {
+        for (const [label, url, path] of [['legacy /api/me', legacy.url, LEGACY_ONLY_ROUTE], ...(upstream ? [['trivial /x', upstream.url, '/x']] : [])] as Array<[string, string, string]>) {
+          const gateway = await startGatewayProc(ctx, db, url, n, {}, `gateway-${n} → ${label.split(' ')[0]}`)
+          proxies.push([gateway, 'gateway', label])
+          if (upstream) proxies.push([await startNginx(ctx, `cpu-proxy-${label.split(' ')[0]}`, n, { upstream: url }), 'nginx', label])
+          for (const [target, kind] of proxies.filter(([, , l]) => l === label)) {
+            await measure(target, { section: 'cpu-proxy', kind, processes: n, routeKey: label, path, tier, rtt: 0, headers: session.headers, rate: options.rates.proxy })
+          }
+        }
+      } finally {
+        await stopAll([legacy, ...proxies.map(([target]) => target), ...(upstream ? [upstream] : [])])
+      }
     }
 
     // --- database ceilings: each route's queries driven directly, no HTTP, no app --------------------------
@@ -242,7 +339,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             for (const [r, routeKey] of (Object.keys(ROUTES) as RouteKey[]).entries()) {
               for (let i = 0; i < targets.length; i++) {
                 const [target, kind, count] = targets[(i + r + rotation) % targets.length]!
-                await measure(target, section, kind, count, routeKey, ROUTES[routeKey], tier, rtt, session.headers, p.label, conns)
+                await measure(target, { section, kind, processes: count, routeKey, path: ROUTES[routeKey], tier, rtt, headers: session.headers, variant: p.label, connections: conns })
               }
             }
             rotation++
@@ -291,7 +388,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
                 await first.body?.cancel()
                 headers = { ...session.headers, 'if-none-match': first.headers.get('etag') ?? '' }
               }
-              await measure(gateway, 'features', 'gateway', 1, routeKey, ROUTES[routeKey], tier, 0, headers, v.variant, c)
+              await measure(gateway, { section: 'features', kind: 'gateway', processes: 1, routeKey, path: ROUTES[routeKey], tier, rtt: 0, headers, variant: v.variant, connections: c })
             }
           } finally {
             await gateway.proc.stop()
@@ -313,7 +410,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const nginx = missing.includes('nginx-light') ? undefined : await startNginx(ctx, 'proxy', n, { upstream: legacy.url })
       try {
         for (const [target, kind] of [[legacy, 'direct'], [gateway, 'gateway'], [nginx, 'nginx']] as const) {
-          if (target) await measure(target, 'proxy', kind, kind === 'direct' ? 2 : n, 'legacy /api/me', LEGACY_ONLY_ROUTE, tier, 0, session.headers)
+          if (target) await measure(target, { section: 'proxy', kind, processes: kind === 'direct' ? 2 : n, routeKey: 'legacy /api/me', path: LEGACY_ONLY_ROUTE, tier, rtt: 0, headers: session.headers })
         }
       } finally {
         await stopAll([legacy, gateway, ...(nginx ? [nginx] : [])])
@@ -330,7 +427,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const nginx = await startNginx(ctx, 'proxy-fast', n, { upstream: upstream.url })
       try {
         for (const [target, kind] of [[upstream, 'direct'], [gateway, 'gateway'], [noReuse, 'gateway-no-keepalive'], [nginx, 'nginx']] as const) {
-          await measure(target, 'upstream', kind, kind === 'direct' ? 1 : n, 'trivial /x', '/x', tier, 0, { 'user-agent': USER_AGENT })
+          await measure(target, { section: 'upstream', kind, processes: kind === 'direct' ? 1 : n, routeKey: 'trivial /x', path: '/x', tier, rtt: 0, headers: { 'user-agent': USER_AGENT } })
         }
       } finally {
         await stopAll([upstream, gateway, noReuse, nginx])

@@ -1,8 +1,14 @@
 // The load generator: wrk (C, one thread: it leaves the most CPU to the contenders on a small machine) when
-// installed, else autocannon (npm). Same connections, duration, headers and URL for every contender.
+// installed, else autocannon (npm), for closed-loop runs; scripts/bench/fixed-rate.ts for fixed-rate runs. Same
+// connections, duration, headers and URL for every contender.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import type { FixedRateOptions } from './fixed-rate.js'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export type LoadResult = { rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number }
 export type LoadOptions = { url: string; connections: number; durationSec: number; headers: Record<string, string> }
@@ -13,8 +19,17 @@ export function loadGeneratorName(): 'wrk' | 'autocannon' {
   return process.env.BENCH_LOADGEN === 'autocannon' || !existsSync(WRK) ? 'autocannon' : 'wrk'
 }
 
-export async function drive(options: LoadOptions): Promise<LoadResult> {
+/** Closed loop (each connection sends its next request when the previous one is answered), or open loop at `rate` req/s. */
+export async function drive(options: LoadOptions & { rate?: number }): Promise<LoadResult> {
+  if (options.rate) return runFixedRate({ ...options, rate: options.rate })
   return loadGeneratorName() === 'wrk' ? runWrk(options) : runAutocannon(options)
+}
+
+/** scripts/bench/fixed-rate.ts, compiled, in its own process (its CPU is not any contender's). */
+async function runFixedRate(options: FixedRateOptions): Promise<LoadResult> {
+  const script = path.join(root, '.cache/bench/dist/scripts/bench/fixed-rate.js')
+  const { stdout } = await promisify(execFile)(process.execPath, [script, JSON.stringify(options)], { maxBuffer: 1 << 20, timeout: (options.durationSec + 60) * 1000 })
+  return JSON.parse(stdout) as LoadResult
 }
 
 async function runWrk({ url, connections, durationSec, headers }: LoadOptions): Promise<LoadResult> {

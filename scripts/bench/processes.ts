@@ -73,8 +73,8 @@ export function tail(file: string, chars = 3000): string {
   }
 }
 
-/** Sum of VmHWM (peak resident set) over a process and all its descendants, in bytes. */
-export function peakRss(rootPid: number): number {
+/** A process and all its descendants (pre-fork masters and their workers, cluster primaries and theirs). */
+export function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>()
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
@@ -88,19 +88,57 @@ export function peakRss(rootPid: number): number {
       // exited meanwhile
     }
   }
-  let total = 0
+  const tree: number[] = []
   const stack = [rootPid]
   while (stack.length > 0) {
     const pid = stack.pop()!
+    tree.push(pid)
+    stack.push(...(children.get(pid) ?? []))
+  }
+  return tree
+}
+
+/** Sum of VmHWM (peak resident set) over a process and all its descendants, in bytes. */
+export function peakRss(rootPid: number): number {
+  let total = 0
+  for (const pid of processTree(rootPid)) {
     try {
       const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
       if (match) total += Number(match[1]) * 1024
     } catch {
       // exited meanwhile
     }
-    stack.push(...(children.get(pid) ?? []))
   }
   return total
+}
+
+let clockTicks: number | undefined
+/** USER_HZ: the unit of the CPU times in /proc/<pid>/stat (100 on Linux in practice). */
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    const out = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout
+    clockTicks = Number(out?.trim()) > 0 ? Number(out.trim()) : 100
+  }
+  return clockTicks
+}
+
+/**
+ * CPU time (user + system) a process tree has used so far, in ms: utime+stime of every live process in it,
+ * plus cutime+cstime (children that exited and were reaped — counted once, by their parent).
+ */
+export function treeCpuMs(rootPid: number): number {
+  let ticks = 0
+  for (const pid of processTree(rootPid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      // Fields after "(comm)": state is field 3, utime 14, stime 15, cutime 16, cstime 17.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return (ticks * 1000) / ticksPerSecond()
 }
 
 /** Debian packages the bench needs (nginx, wrk, redis-server), installed with apt-get when missing (root only). */

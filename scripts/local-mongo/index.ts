@@ -23,6 +23,8 @@ export interface StartLocalMongoOptions {
 export interface LocalMongo {
   uri: string
   kind: LocalMongoKind
+  /** The server's process id (for CPU accounting, e.g. the bench); undefined for `external`. */
+  readonly pid?: number
   /** Stops the server and waits for its exit; safe to call twice. */
   stop(): Promise<void>
   /**
@@ -186,6 +188,9 @@ function managed(
   return {
     uri: withDbName(baseUri, dbName),
     kind,
+    get pid() {
+      return current.child.pid
+    },
     stop: () => stopServer(current),
     signal: (signal) => void current.child.kill(signal),
     async restart() {

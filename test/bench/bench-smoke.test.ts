@@ -1,6 +1,6 @@
 // Smoke run of `npm run bench` (scripts/bench): tiny data, 2 s runs, one connection count. Proves the harness
 // starts every contender (legacy, FastAPI plan, gateway, bare node:http, nginx, the delay relay) and reports
-// numbers; no timing assertions.
+// numbers — CPU per request among them; no timing assertions.
 import { mkdtempSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -19,7 +19,7 @@ describe('bench harness (smoke)', () => {
       connections: [1],
       processes: [1],
       rtts: [2],
-      scenarios: ['ceiling', 'app', 'proxy', 'upstream'] as const,
+      scenarios: ['cpu', 'ceiling', 'app', 'proxy', 'upstream'] as const,
       appTier: { name: 'app', items: 20, movements: 100 },
       fullTier: { name: 'full', items: 20, movements: 200 },
       logDir: path.join(dir, 'logs'),
@@ -34,6 +34,20 @@ describe('bench harness (smoke)', () => {
       expect(row.peakRssBytes).toBeGreaterThan(0)
     }
     expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * 3)
+    // CPU per request: every contender's process tree, every route, the proxy path (gateway and nginx, two upstreams).
+    const cpuRows = result.rows.filter((row) => row.section === 'cpu')
+    expect(cpuRows.map((row) => `${row.contender} ${row.route}`).sort()).toEqual(
+      ['legacy-2', 'fastapi-1', 'gateway-1', 'bare-node-1'].flatMap((c) => ['dashboard', 'hierarquia', 'movimentacoes'].map((r) => `${c} ${r}`)).sort(),
+    )
+    expect(result.rows.filter((row) => row.section === 'cpu-proxy').map((row) => `${row.kind} ${row.route}`).sort()).toEqual(
+      ['gateway legacy /api/me', 'gateway trivial /x', 'nginx legacy /api/me', 'nginx trivial /x'],
+    )
+    for (const row of result.rows) {
+      expect(row.cpuMsPerRequest, `${row.section} ${row.contender} ${row.route}`).toBeGreaterThan(0)
+      expect(Number.isFinite(row.cpuMsPerRequest), `${row.section} ${row.contender} ${row.route}`).toBe(true)
+      expect(row.dbCpuMsPerRequest, `${row.section} ${row.contender} ${row.route}`).toBeGreaterThanOrEqual(0)
+      expect(Number.isFinite(row.dbCpuMsPerRequest)).toBe(true)
+    }
     expect(result.ceilings.every((row) => row.result.rps > 0)).toBe(true)
     // Projections on and off, directly and through the emulated round trip, for every route.
     const queries = result.ceilings.filter((row) => row.section === 'queries')
@@ -45,6 +59,9 @@ describe('bench harness (smoke)', () => {
     writeReport(result, md)
     const text = readFileSync(md, 'utf8')
     expect(text).toContain('| contender | procs | route |')
+    expect(text).toContain('| route | conns | offered req/s | contender | procs | CPU ms/req | ×legacy-2 |')
+    expect(text).toMatch(/\| dashboard \| 1 \| 40 \| \*\*gateway-1\*\* \| 1 \| \*\*[\d.]+\*\* \| [\d.]+× \|/)
+    expect(text).toContain('| route (upstream) | conns | offered req/s | contender | procs | CPU ms/req | ×nginx |')
     expect(text).toContain(`| hierarquia | ${UNPROJECTED} | 1 | 2 ms |`)
     expect(text).toMatch(/\| legacy-1 \| 1 \| dashboard \| 1 \| 2 ms \| [\d,]+ \| 1\.00× \|/)
     expect(readFileSync(path.join(dir, 'benchmarks.svg'), 'utf8')).toMatch(/^<svg/)
