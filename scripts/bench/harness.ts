@@ -16,7 +16,7 @@ import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
 import { ensureBenchVenv, ensureDebianPackages, peakRss, treeCpuMs } from './processes.js'
 
-export const ALL_SCENARIOS = ['cpu', 'ceiling', 'app', 'rec', 'full', 'features', 'proxy', 'upstream'] as const
+export const ALL_SCENARIOS = ['cpu', 'levers', 'ceiling', 'app', 'rec', 'full', 'features', 'proxy', 'upstream'] as const
 export type Scenario = (typeof ALL_SCENARIOS)[number]
 
 export type Tier = { name: string; items: number; movements: number }
@@ -154,7 +154,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const stops: Array<() => Promise<void>> = []
   try {
     const tiers = new Map<string, Tier>()
-    const needsApp = options.scenarios.some((s) => ['cpu', 'ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
+    const needsApp = options.scenarios.some((s) => ['cpu', 'levers', 'ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
     if (needsApp) tiers.set('app', options.appTier)
     if (options.scenarios.includes('full') || options.scenarios.includes('ceiling')) tiers.set('full', options.fullTier)
     for (const tier of tiers.values()) {
@@ -278,6 +278,31 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         }
       } finally {
         await stopAll([legacy, ...proxies.map(([target]) => target), ...(upstream ? [upstream] : [])])
+      }
+    }
+
+    // --- the gateway's cost levers, each off against the defaults: CPU per request at the same fixed rate
+    if (options.scenarios.includes('levers')) {
+      const tier = options.appTier
+      const db = await dbFor(tier, 0)
+      const legacy = await startLegacy(ctx, db, 1)
+      const session = await loginSession(legacy.url)
+      // A browser's Accept-Encoding, so compression is part of what is measured.
+      const headers = { ...session.headers, 'accept-encoding': 'gzip, deflate, br, zstd' }
+      const c = [options.connections.includes(16) ? 16 : Math.max(...options.connections)]
+      try {
+        for (const lever of LEVERS) {
+          const gateway = await startGatewayProc(ctx, db, legacy.url, 1, lever.env, 'gateway-1')
+          try {
+            for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+              await measure(gateway, { section: 'levers', kind: 'gateway', processes: 1, routeKey, path: ROUTES[routeKey], tier, rtt: 0, headers, variant: lever.variant, connections: c, rate: options.rates[routeKey] })
+            }
+          } finally {
+            await gateway.proc.stop()
+          }
+        }
+      } finally {
+        await legacy.proc.stop()
       }
     }
 
@@ -450,6 +475,23 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   log(`bench: done, load ${meta.loadAfter}`)
   return { options, rows, meta, ceilings }
 }
+
+/** The levers of the gateway's CPU per request: the defaults, each one switched off alone, and all of them off. */
+export const LEVER_DEFAULTS = 'defaults'
+export const LEVERS: Array<{ variant: string; env: Record<string, string> }> = [
+  { variant: LEVER_DEFAULTS, env: {} },
+  { variant: 'request log off (LOG_LEVEL=warn)', env: { LOG_LEVEL: 'warn' } },
+  { variant: 'request metrics off', env: { REQUEST_METRICS: 'off' } },
+  { variant: 'ETag off', env: { ETAG: 'off' } },
+  { variant: 'compression off', env: { COMPRESSION: 'off' } },
+  { variant: 'session user cache off', env: { SESSION_USER_CACHE_TTL_MS: '0' } },
+  { variant: 'database admission off', env: { MONGODB_MAX_CONCURRENT_REQUESTS: '0' } },
+  { variant: 'UTF-8 validation off', env: { MONGODB_UTF8_VALIDATION: 'off' } },
+  {
+    variant: 'all of the above off',
+    env: { LOG_LEVEL: 'warn', REQUEST_METRICS: 'off', ETAG: 'off', COMPRESSION: 'off', SESSION_USER_CACHE_TTL_MS: '0', MONGODB_MAX_CONCURRENT_REQUESTS: '0', MONGODB_UTF8_VALIDATION: 'off' },
+  },
+]
 
 export const AS_SHIPPED = 'as shipped'
 export const UNPROJECTED = 'no projections, default batches'

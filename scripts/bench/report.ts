@@ -1,6 +1,6 @@
 // Markdown tables (every figure also as a ratio to the section's reference in the same run), the targets
 // table, and an SVG bar chart.
-import { AS_SHIPPED, type BenchResult, type Row } from './harness.js'
+import { AS_SHIPPED, LEVERS, LEVER_DEFAULTS, type BenchResult, type Row } from './harness.js'
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
 const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : '–')
@@ -98,6 +98,18 @@ function cpuTable(result: BenchResult): string {
   return [head, ...lines].join('\n')
 }
 
+function leversTable(result: BenchResult): string {
+  const rows = result.rows.filter((r) => r.section === 'levers')
+  const find = byKey(result.rows)
+  const head = '| route | conns | offered req/s | gateway-1 with | CPU ms/req | ×defaults | req/s | p50 ms | p99 ms | peak RSS MB | DB CPU ms/req | errors | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|'
+  const order = (r: Row) => `${r.route}|${String(LEVERS.findIndex((l) => l.variant === r.variant)).padStart(2, '0')}`
+  const lines = [...rows].sort((a, b) => order(a).localeCompare(order(b))).map((r) => {
+    const ref = find('levers', 'gateway', 1, r.route, r.connections, 0, LEVER_DEFAULTS)
+    return `| ${r.route} | ${r.connections} | ${r.rate ?? '–'} | ${r.variant} | ${cpu(r.cpuMsPerRequest)} | ${ref?.cpuMsPerRequest ? ratio(r.cpuMsPerRequest ?? NaN, ref.cpuMsPerRequest) : '–'} | ${fmt(r.result.rps)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${mb(r.peakRssBytes)} | ${cpu(r.dbCpuMsPerRequest)} | ${r.result.errors} | ${load(r)} |`
+  })
+  return [head, ...lines].join('\n')
+}
+
 function cpuProxyTable(result: BenchResult): string {
   const rows = result.rows.filter((r) => r.section === 'cpu-proxy')
   const find = byKey(result.rows)
@@ -131,6 +143,10 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   if (result.rows.some((r) => r.section === 'cpu-proxy')) {
     parts.push('### Proxy path: CPU per proxied request, the gateway vs nginx (fixed rate)\n')
     parts.push(cpuProxyTable(result))
+  }
+  if (result.rows.some((r) => r.section === 'levers')) {
+    parts.push("### The gateway's CPU levers, each switched off against the defaults (fixed rate, 1 process, browser Accept-Encoding)\n")
+    parts.push(leversTable(result))
   }
   parts.push(`![req/s at ${Math.max(...options.connections)} connections](${chartFile})`)
   if (result.ceilings.length > 0) {

@@ -1,0 +1,114 @@
+/**
+ * `npx tsx scripts/bench/profile.ts [route] [seconds] [env...]`: the compiled gateway (one process) under
+ * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections) on one route (dashboard,
+ * hierarquia, movimentacoes, proxy) after a 10 s warm-up; prints the busy time of the measured
+ * run by where it goes (package / gateway layer) and the top frames by self time. Extra `NAME=value` arguments go to the gateway's environment.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { MongoClient } from 'mongodb'
+import { startJavaMongo } from '../local-mongo/index.js'
+import { seed } from '../seed/index.js'
+import { compileForBench, root, startGatewayProc, startLegacy } from './contenders.js'
+import { drive } from './loadgen.js'
+
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
+type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] }
+
+/** Where a frame's time goes: a package, Node itself, garbage collection, or a folder of this repo. */
+export function categoryOf(url: string, functionName: string): string {
+  if (functionName === '(garbage collector)') return 'garbage collection'
+  if (functionName === '(program)' || functionName === '(idle)') return functionName
+  if (!url) return 'native / V8'
+  if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0]}`
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
+  if (pkg) return pkg[1]!
+  const own = /\/dist\/([^/]+)\//.exec(url)
+  return own ? `repo: ${own[1]}` : url
+}
+
+/** `skipMs`: samples of the first ms of the process (start-up, module loading, warm-up) are left out. */
+export function summarize(profile: Profile, skipMs: number, top = 25): string {
+  const selfUs = new Map<number, number>()
+  let at = 0
+  for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0
+    if (at < skipMs * 1000) continue
+    selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  }
+  const frames = new Map<string, number>()
+  const categories = new Map<string, number>()
+  let busy = 0
+  for (const node of profile.nodes) {
+    const us = selfUs.get(node.id) ?? 0
+    if (us === 0) continue
+    const { functionName, url, lineNumber } = node.callFrame
+    const category = categoryOf(url, functionName)
+    if (category === '(idle)') continue
+    busy += us
+    categories.set(category, (categories.get(category) ?? 0) + us)
+    const key = `${functionName || '(anonymous)'} ${url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : ''}`.trim()
+    frames.set(key, (frames.get(key) ?? 0) + us)
+  }
+  const pct = (us: number) => `${((100 * us) / busy).toFixed(1)} %`
+  const lines = [`busy ${(busy / 1000).toFixed(0)} ms`, '', '| where | share of busy CPU |', '|---|---|']
+  for (const [name, us] of [...categories].sort((a, b) => b[1] - a[1]).slice(0, 20)) lines.push(`| ${name} | ${pct(us)} |`)
+  lines.push('', '| top frames (self time) | share |', '|---|---|')
+  for (const [name, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`| \`${name}\` | ${pct(us)} |`)
+  return lines.join('\n')
+}
+
+const ROUTE_PATHS: Record<string, string> = {
+  dashboard: '/api/dashboard',
+  hierarquia: '/api/estoque/hierarquia',
+  movimentacoes: '/api/movimentacoes?pagina=2&por_pagina=20',
+  proxy: '/api/me',
+}
+
+async function main(): Promise<void> {
+  const [route = 'dashboard', seconds = '10', ...envArgs] = process.argv.slice(2)
+  const env = Object.fromEntries(envArgs.map((a) => a.split('=', 2) as [string, string]))
+  const target = ROUTE_PATHS[route]
+  if (!target) throw new Error(`route: one of ${Object.keys(ROUTE_PATHS).join(', ')}`)
+  compileForBench()
+  const logDir = path.join(root, '.cache/bench/profile')
+  const profDir = path.join(logDir, 'cpuprofile')
+  rmSync(profDir, { recursive: true, force: true })
+  mkdirSync(profDir, { recursive: true })
+  const mongo = await startJavaMongo()
+  const client = await new MongoClient(mongo.uri).connect()
+  try {
+    await seed(client.db('bench_app'), { items: 200, movements: 1000 })
+    let skipMs = 0
+    const db = { uri: `${mongo.uri}?directConnection=true`, dbName: 'bench_app' }
+    const legacy = await startLegacy({ logDir }, db, 1)
+    const login = await fetch(`${legacy.url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }), headers: { 'user-agent': 'estoque-bench' }, redirect: 'manual' })
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ')
+    const headers = { cookie, 'user-agent': 'estoque-bench' }
+    const spawned = Date.now()
+    const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, env, 'gateway-1', ['--cpu-prof', `--cpu-prof-dir=${profDir}`])
+    try {
+      await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: 10, headers })
+      skipMs = Date.now() - spawned
+      const result = await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: Number(seconds), headers })
+      console.log(`${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (start-up and the 10 s warm-up left out of the profile)`)
+    } finally {
+      await gateway.proc.stop()
+      await legacy.proc.stop()
+    }
+    const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
+    if (!file) throw new Error('no .cpuprofile written')
+    console.log(summarize(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as Profile, skipMs))
+  } finally {
+    await client.close()
+    await mongo.stop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)
