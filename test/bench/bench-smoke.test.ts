@@ -9,7 +9,7 @@ import { AS_SHIPPED, UNPROJECTED, defaultOptions, runBench } from '../../scripts
 import { writeReport } from '../../scripts/bench/index.js'
 
 describe('bench harness (smoke)', () => {
-  it('runs every contender end to end and writes a table and a chart', { timeout: 300_000 }, async () => {
+  it('runs every contender end to end and writes a table and a chart', { timeout: 600_000 }, async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-smoke-'))
     const options = {
       ...defaultOptions({}),
