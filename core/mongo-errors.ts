@@ -5,8 +5,12 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
 } from 'mongodb'
+import { DbBusyError } from './db-admission.js'
 
-/** Errors meaning "the database is unreachable right now", as opposed to a bug or a bad query. */
+/**
+ * Errors meaning "the database is unreachable right now", as opposed to a bug or a bad query — including
+ * "too busy": the admission queue in front of it is full (core/db-admission.ts).
+ */
 export function isMongoUnavailable(error: unknown): boolean {
   return (
     error instanceof MongoServerSelectionError ||
@@ -14,6 +18,7 @@ export function isMongoUnavailable(error: unknown): boolean {
     error instanceof MongoOperationTimeoutError ||
     error instanceof MongoNotConnectedError ||
     error instanceof MongoTopologyClosedError ||
+    error instanceof DbBusyError ||
     (error instanceof Error && error.name === 'WaitQueueTimeoutError')
   )
 }

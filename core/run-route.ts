@@ -13,6 +13,11 @@ export type RouteOutcome =
 export type RunRouteDeps = {
   authenticate: (input: AuthInput) => Promise<AuthOutcome>
   logger: Logger
+  /**
+   * Bounds the database work of runs (core/db-admission.ts): the whole run — session lookup and handler —
+   * waits for a slot; refused (DbBusyError) it is answered like an unreachable database. Absent: unbounded.
+   */
+  admit?: <T>(work: () => Promise<T>) => Promise<T>
 }
 
 /**
@@ -20,31 +25,36 @@ export type RunRouteDeps = {
  * policies, then its handler; errors become the legacy app's error bodies. Never throws.
  */
 export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<RouteOutcome> {
-  const { route } = ctx
-  if (!route.handle) return { kind: 'defer', reason: 'no-handler' }
-  let setCookies: readonly string[] = []
-  let authenticated = false
+  if (!ctx.route.handle) return { kind: 'defer', reason: 'no-handler' }
+  const session: SessionState = { authenticated: false, setCookies: [] }
   try {
-    if (route.auth === 'login_required') {
-      const outcome = await deps.authenticate({
-        cookieHeader: ctx.request.headers.get('cookie') ?? undefined,
-        path: pathOf(ctx.rawTarget),
-        legacyIdentity: ctx.legacyIdentity,
-      })
-      if (outcome instanceof Defer) return { kind: 'defer', reason: outcome.reason }
-      if (outcome instanceof Response) return { kind: 'response', response: outcome }
-      ctx.user = outcome.user
-      setCookies = outcome.setCookies
-      authenticated = true
-    }
-    const result = await route.handle(ctx)
-    if (result instanceof Defer) return { kind: 'defer', reason: result.reason }
-    return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, setCookies) : result }
+    return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session)) : await policiesThenHandler(ctx, deps, session)
   } catch (error) {
     const answer = errorAnswer(error, ctx, deps.logger)
     // An error after login_required passed: Flask had opened the session, so its answer says Vary: Cookie too.
-    return { kind: 'response', ...answer, response: authenticated ? withSessionHeaders(answer.response, setCookies) : answer.response }
+    return { kind: 'response', ...answer, response: session.authenticated ? withSessionHeaders(answer.response, session.setCookies) : answer.response }
   }
+}
+
+type SessionState = { authenticated: boolean; setCookies: readonly string[] }
+
+async function policiesThenHandler(ctx: RouteContext, deps: RunRouteDeps, session: SessionState): Promise<RouteOutcome> {
+  const { route } = ctx
+  if (route.auth === 'login_required') {
+    const outcome = await deps.authenticate({
+      cookieHeader: ctx.request.headers.get('cookie') ?? undefined,
+      path: pathOf(ctx.rawTarget),
+      legacyIdentity: ctx.legacyIdentity,
+    })
+    if (outcome instanceof Defer) return { kind: 'defer', reason: outcome.reason }
+    if (outcome instanceof Response) return { kind: 'response', response: outcome }
+    ctx.user = outcome.user
+    session.setCookies = outcome.setCookies
+    session.authenticated = true
+  }
+  const result = await route.handle!(ctx)
+  if (result instanceof Defer) return { kind: 'defer', reason: result.reason }
+  return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, session.setCookies) : result }
 }
 
 function errorAnswer(error: unknown, ctx: RouteContext, logger: Logger): { response: Response; failure?: 'database-unavailable' | 'error' } {

@@ -7,6 +7,8 @@ import type { RouteSettings } from '../core/route-settings.js'
 import { RouteRouter, type UrlMatcher } from '../core/router.js'
 import { dispatch, type LegacyForward } from '../core/dispatch.js'
 import { loginRequired, sessionSecretKeys } from '../core/auth/require-user.js'
+import { createUserLookup } from '../core/auth/user-lookup.js'
+import { DbAdmission } from '../core/db-admission.js'
 import type { RouteServices } from '../core/route.js'
 import { GatewayMetrics } from './observability/metrics.js'
 import { requestLog } from './observability/request-log.js'
@@ -82,6 +84,13 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
     },
   }
 
+  // The gateway's runs of migrated routes hand MongoDB a bounded amount of work at once (docs/concurrency.md).
+  const admission = new DbAdmission({
+    maxConcurrent: config.MONGODB_MAX_CONCURRENT_REQUESTS,
+    maxQueued: config.MONGODB_MAX_QUEUED_REQUESTS,
+    queueTimeoutMs: config.MONGODB_QUEUE_TIMEOUT_MS,
+  })
+
   // First: from here on the request's forwarding headers say only what trusted proxies said.
   app.use(forwardingTrust(config.TRUST_PROXY))
   app.use(requestId())
@@ -90,7 +99,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
     await next()
   })
   app.use(requestLog(logger))
-  app.use(requestMetrics(metrics))
+  if (config.REQUEST_METRICS) app.use(requestMetrics(metrics))
   app.use(labelUpstream())
   app.use(speed({ etag: config.ETAG, compression: config.COMPRESSION }))
   if (cache) app.use(invalidateOnWrites(cache))
@@ -118,7 +127,12 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
       settings,
       services,
       legacy,
-      authenticate: loginRequired({ db: mongo.db, secretKeys }),
+      authenticate: loginRequired({
+        db: mongo.db,
+        secretKeys,
+        userLookup: createUserLookup(mongo.db.collection('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX }),
+      }),
+      admit: (work) => admission.run(work),
       logger,
       shadow: shadowRunner(legacy, recorder, config.SHADOW_BODY_LIMIT_BYTES),
       observe: (event) => metrics.countDecision(event),

@@ -1,4 +1,4 @@
-import type { Db, ObjectId } from 'mongodb'
+import type { Db } from 'mongodb'
 import { getCookie, hasCookie } from '../../compat/werkzeug/cookies.js'
 import { DEFAULT_MAX_AGE_SECONDS, SESSION_COOKIE_NAME, openSession, type SessionData } from '../../compat/flask/session.js'
 import {
@@ -13,12 +13,15 @@ import { savedSessionCookie } from './session-save.js'
 import { REMEMBER_DELETE_COOKIE, rememberSetCookie } from './set-cookie.js'
 import { sessionUserObjectId } from './session-user-id.js'
 import type { SessionUser } from './session-user.js'
+import { createUserLookup, type UserDoc, type UserLookup } from './user-lookup.js'
 
 export type LoginRequiredDeps = {
   db: Db
   /** SECRET_KEY first, then SECRET_KEY_FALLBACKS (see `sessionSecretKeys`). */
   secretKeys: readonly string[]
   maxAgeSeconds?: number
+  /** The user lookup (default: one query per request); see `createUserLookup` for the cached one. */
+  userLookup?: UserLookup
 }
 
 export type AuthInput = {
@@ -32,7 +35,6 @@ export type AuthInput = {
 export type Authenticated = { user: SessionUser; setCookies: readonly string[] }
 export type AuthOutcome = Authenticated | Response | Defer
 
-type UserDoc = { _id: ObjectId; email: string; nome?: string | null }
 
 /** Every key Flask verifies session cookies with. */
 export function sessionSecretKeys(config: { SECRET_KEY: string; SECRET_KEY_FALLBACKS: string[] }): string[] {
@@ -57,13 +59,13 @@ export function sessionSecretKeys(config: { SECRET_KEY: string; SECRET_KEY_FALLB
  * the Set-Cookie of Flask-Login's after_request (`_remember` set/clear) and of Flask's save_session.
  */
 export function loginRequired(deps: LoginRequiredDeps): (input: AuthInput) => Promise<AuthOutcome> {
-  const users = deps.db.collection<UserDoc>('usuarios')
+  const findUser = deps.userLookup ?? createUserLookup(deps.db.collection<UserDoc>('usuarios'), { ttlMs: 0, maxEntries: 1 })
   const maxAgeSeconds = deps.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS
   const secretKeys = [...deps.secretKeys]
   const secretKey = secretKeys[0]!
   const loadUser = (userId: unknown) => {
     const id = sessionUserObjectId(userId)
-    return id ? users.findOne({ _id: id, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } }) : null
+    return id ? findUser(id) : null
   }
   return async ({ cookieHeader, path, legacyIdentity }) => {
     const session = openSession(getCookie(cookieHeader, SESSION_COOKIE_NAME), { secretKeys, maxAgeSeconds })

@@ -23,6 +23,22 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ WEB_CONCURRENCY: 2, CACHE_TTL_MS: 5000, REDIS_URL: 'redis://127.0.0.1:6379', COMPRESSION: false, ETAG: false })
   })
 
+  it('database admission, session user cache, metrics and driver settings', () => {
+    expect(loadConfig(required)).toMatchObject({
+      MONGODB_MAX_CONCURRENT_REQUESTS: 8,
+      MONGODB_MAX_QUEUED_REQUESTS: 1000,
+      MONGODB_QUEUE_TIMEOUT_MS: 10_000,
+      MONGODB_UTF8_VALIDATION: true,
+      SESSION_USER_CACHE_TTL_MS: 1000,
+      SESSION_USER_CACHE_MAX: 1000,
+      REQUEST_METRICS: true,
+    })
+    const config = loadConfig({ ...required, MONGODB_MAX_CONCURRENT_REQUESTS: '0', SESSION_USER_CACHE_TTL_MS: '0', REQUEST_METRICS: 'off', MONGODB_UTF8_VALIDATION: 'off' })
+    expect(config).toMatchObject({ MONGODB_MAX_CONCURRENT_REQUESTS: 0, SESSION_USER_CACHE_TTL_MS: 0, REQUEST_METRICS: false, MONGODB_UTF8_VALIDATION: false })
+    expect(() => loadConfig({ ...required, SESSION_USER_CACHE_TTL_MS: '120000' })).toThrow(/SESSION_USER_CACHE_TTL_MS/)
+    expect(() => loadConfig({ ...required, MONGODB_MAX_CONCURRENT_REQUESTS: '-1' })).toThrow(/MONGODB_MAX_CONCURRENT_REQUESTS/)
+  })
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ...required, PORT: '', MONGODB_DB: '' })).toMatchObject({ PORT: 3000, MONGODB_DB: 'estoque' })
   })

@@ -29,6 +29,17 @@ export const configSchema = z.object({
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: positiveMs.default(1500),
   MONGODB_OPERATION_TIMEOUT_MS: positiveMs.default(5000),
   MONGODB_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+  /** Migrated requests running their queries at once, per process (0 = no bound); the rest wait in a FIFO queue. */
+  MONGODB_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(0).max(1000).default(8),
+  /** Requests waiting for the database at most, per process; one more is answered 503 at once. */
+  MONGODB_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  /** Longest wait in that queue before a 503. */
+  MONGODB_QUEUE_TIMEOUT_MS: positiveMs.default(10_000),
+  /** UTF-8 validation of strings the driver decodes (off: invalid bytes become U+FFFD instead of an error). */
+  MONGODB_UTF8_VALIDATION: onOff.default(true),
+  /** How long an active session user is trusted without a lookup (0 = a lookup per request); see docs/auth.md. */
+  SESSION_USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SESSION_USER_CACHE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   LEGACY_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
   LEGACY_TIMEOUT_MS: positiveMs.default(60000),
   /** Reuse connections to the legacy app (off: a new connection per proxied request, for servers that mishandle reuse). */
@@ -100,6 +111,8 @@ export const configSchema = z.object({
       }
     }),
   SHADOW_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  /** Per-request Prometheus metrics (request histogram, recent-latency summary); off saves their CPU. */
+  REQUEST_METRICS: onOff.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Log lines are buffered up to this long (0 = one synchronous write per line). */
   LOG_FLUSH_MS: z.coerce.number().int().min(0).max(10_000).default(100),

@@ -25,6 +25,7 @@ export function createMongo(config: Config): MongoHandle {
     // docs/reliability.md: an acknowledged write survives a failover and a crash; reads see only such data.
     writeConcern: { w: config.MONGODB_WRITE_CONCERN, journal: config.MONGODB_WRITE_JOURNAL },
     readConcern: { level: config.MONGODB_READ_CONCERN },
+    enableUtf8Validation: config.MONGODB_UTF8_VALIDATION,
   })
   const db = client.db(config.MONGODB_DB)
   return {

@@ -1,6 +1,8 @@
 import { promisify } from 'node:util'
 import { brotliCompress, constants, gzip } from 'node:zlib'
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
+import { accepts } from 'hono/accepts'
+import { parseAccept, type Accept } from 'hono/utils/accept'
 import type { GatewayEnv } from '../../core/env.js'
 import { sentByProxy } from '../../core/response-info.js'
 import { bodyEtag } from '../../core/response-cache.js'
@@ -24,7 +26,7 @@ type Encoding = 'br' | 'gzip'
  * migrated sub-app directly and compares uncompressed bodies). Proxied responses pass untouched.
  * - ETag: weak, on GET 200s; `304` only when the request's If-None-Match names it (the legacy app sends no
  *   ETag, so clients that never send If-None-Match see exactly the old exchange plus one header).
- * - Compression: `br` preferred, else `gzip`, when Accept-Encoding allows it and the body is ≥ 1 KiB.
+ * - Compression: the coding Accept-Encoding weighs highest (`br` on a tie), when the body is ≥ 1 KiB.
  */
 export function speed(options: SpeedOptions): MiddlewareHandler<GatewayEnv> {
   const memo = new Map<string, Buffer>()
@@ -51,7 +53,7 @@ export function speed(options: SpeedOptions): MiddlewareHandler<GatewayEnv> {
     }
     if (!options.compression || json.text.length < MIN_COMPRESS_BYTES) return
     headers.append('vary', 'Accept-Encoding')
-    const encoding = pickEncoding(c.req.header('accept-encoding'))
+    const encoding = negotiate(c)
     if (!encoding) return
     const memoKey = etag ? `${encoding}:${etag}` : undefined
     let compressed = memoKey ? memo.get(memoKey) : undefined
@@ -77,19 +79,26 @@ function ifNoneMatchIncludes(header: string | undefined, etag: string): boolean 
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque)
 }
 
-/** `br` if acceptable, else `gzip`; honours `q=0` and `*`. */
-export function pickEncoding(header: string | undefined): Encoding | undefined {
-  if (!header) return undefined
-  const q = new Map<string, number>()
-  for (const part of header.toLowerCase().split(',')) {
-    const [name, ...params] = part.trim().split(';')
-    if (!name) continue
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
-    const value = qParam ? Number(qParam.slice(2)) : 1
-    q.set(name.trim(), Number.isFinite(value) ? value : 0)
+/**
+ * Content negotiation of Accept-Encoding with hono/accepts: the supported coding with the highest q-value
+ * (an explicit one, else `*`'s; `q=0` refuses it), brotli first only when the client weighs both the same —
+ * so `br;q=0.5, gzip;q=1` gets gzip and `gzip, br` gets brotli.
+ */
+export function chooseEncoding(accepted: Accept[]): Encoding | '' {
+  const weight = (coding: Encoding) => {
+    const explicit = accepted.find((a) => a.type.toLowerCase() === coding)
+    return explicit ? explicit.q : (accepted.find((a) => a.type === '*')?.q ?? 0)
   }
-  const weight = (name: Encoding) => q.get(name) ?? q.get('*') ?? 0
-  if (weight('br') > 0) return 'br'
-  if (weight('gzip') > 0) return 'gzip'
-  return undefined
+  const br = weight('br')
+  const gz = weight('gzip')
+  if (br > 0 && br >= gz) return 'br'
+  return gz > 0 ? 'gzip' : ''
+}
+
+const ENCODINGS: Encoding[] = ['br', 'gzip']
+const negotiate = (c: Context) => (accepts(c, { header: 'Accept-Encoding', supports: ENCODINGS, default: '', match: chooseEncoding }) || undefined) as Encoding | undefined
+
+/** The same decision from a header value (tests, tools). */
+export function pickEncoding(header: string | undefined): Encoding | undefined {
+  return header ? chooseEncoding(parseAccept(header)) || undefined : undefined
 }

@@ -2,7 +2,8 @@
  * Framework-cost reference for the benchmark: a bare `node:http` server running the gateway's own queries,
  * serializer and session check for the three migrated GET routes — no Hono, no dispatcher, no middleware,
  * no logging, no metrics. What the gateway could reach if routing and middleware cost nothing.
- * Env: PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY (node:cluster workers, default 1).
+ * Env: PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY (node:cluster workers, default 1),
+ * SESSION_USER_CACHE_TTL_MS (as the gateway's, default 1000).
  */
 import cluster from 'node:cluster'
 import http from 'node:http'
@@ -10,6 +11,7 @@ import { MongoClient, type Db } from 'mongodb'
 import { getCookie } from '../../compat/werkzeug/cookies.js'
 import { SESSION_COOKIE_NAME, openSession } from '../../compat/flask/session.js'
 import { sessionUserObjectId } from '../../core/auth/session-user-id.js'
+import { createUserLookup, type UserDoc } from '../../core/auth/user-lookup.js'
 import { DAY_MS, startOfUtcDay } from '../../compat/werkzeug/http-date.js'
 import { legacyJsonText } from '../../core/legacy-json.js'
 import { movementsJson } from '../../routes/shared/movements-json.js'
@@ -33,7 +35,8 @@ if (workers > 1 && cluster.isPrimary) {
   const client = new MongoClient(process.env.MONGODB_URI!, { maxPoolSize: 50 })
   const db = client.db(process.env.MONGODB_DB ?? 'estoque')
   const secretKeys = [process.env.SECRET_KEY!]
-  const users = db.collection('usuarios')
+  // The gateway's own user lookup, with its default cache (SESSION_USER_CACHE_TTL_MS), so both run the same queries.
+  const findUser = createUserLookup(db.collection<UserDoc>('usuarios'), { ttlMs: Number(process.env.SESSION_USER_CACHE_TTL_MS ?? 1000), maxEntries: 1000 })
 
   const send = (res: http.ServerResponse, status: number, value: unknown) => {
     const body = `${legacyJsonText(value)}\n`
@@ -80,7 +83,7 @@ if (workers > 1 && cluster.isPrimary) {
       if (!handler) return send(res, 404, { erro: 'Recurso não encontrado' })
       const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME), { secretKeys })
       const userId = session.ok ? sessionUserObjectId(session.data._user_id) : null
-      const user = userId ? await users.findOne({ _id: userId, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } }) : null
+      const user = userId ? await findUser(userId) : null
       if (!user) return send(res, 401, { erro: 'Não autenticado' })
       const [status, value] = await handler(db, parseArgs(rawQueryOf(target)))
       send(res, status, value)

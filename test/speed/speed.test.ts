@@ -49,6 +49,10 @@ describe('compression', () => {
     const br = await raw('/api/estoque/hierarquia', { 'accept-encoding': 'gzip, deflate, br' })
     expect(br.headers['content-encoding']).toBe('br')
     expect(brotliDecompressSync(br.body).toString()).toBe(plain.body.toString())
+    // The client's weights win over the server's preference for brotli.
+    const weighted = await raw('/api/estoque/hierarquia', { 'accept-encoding': 'br;q=0.5, gzip;q=1' })
+    expect(weighted.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(weighted.body).toString()).toBe(plain.body.toString())
     const gz = await raw('/api/estoque/hierarquia', { 'accept-encoding': 'gzip' })
     expect(gz.headers['content-encoding']).toBe('gzip')
     expect(gunzipSync(gz.body).toString()).toBe(plain.body.toString())
@@ -68,6 +72,11 @@ describe('compression', () => {
   it('picks encodings by q-value', () => {
     expect(pickEncoding('gzip, br')).toBe('br')
     expect(pickEncoding('br;q=0, gzip')).toBe('gzip')
+    expect(pickEncoding('br;q=0.5, gzip;q=1')).toBe('gzip')
+    expect(pickEncoding('gzip;q=0.2, br;q=0.8')).toBe('br')
+    expect(pickEncoding('gzip;q=0.5, *;q=0.1')).toBe('gzip')
+    expect(pickEncoding('*;q=0.5, gzip;q=0')).toBe('br')
+    expect(pickEncoding('BR;Q=0.4, GZIP;q=0.3')).toBe('br')
     expect(pickEncoding('identity')).toBeUndefined()
     expect(pickEncoding('*')).toBe('br')
     expect(pickEncoding(undefined)).toBeUndefined()
