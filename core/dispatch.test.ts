@@ -5,6 +5,7 @@ import type { GatewayEnv } from './env.js'
 import { dispatch, type DecisionEvent, type LegacyForward } from './dispatch.js'
 import { jsonResponse } from './legacy-json.js'
 import { createLogger } from './logger.js'
+import { DbAdmission } from './db-admission.js'
 import { defer, defineRoute, type RouteDeclaration } from './route.js'
 import { RouteSettings } from './route-settings.js'
 import { RouteRouter, type UrlMatcher } from './router.js'
@@ -42,7 +43,7 @@ const urlMap: UrlMatcher = {
   },
 }
 
-function appWith(settings = new RouteSettings(declarations), user?: string) {
+function appWith(settings = new RouteSettings(declarations), user?: string, admit?: <T>(work: () => Promise<T>) => Promise<T>) {
   const events: DecisionEvent[] = []
   const legacyCalls: Array<{ path: string; body?: string }> = []
   const legacy: LegacyForward = async (c, init) => {
@@ -69,6 +70,7 @@ function appWith(settings = new RouteSettings(declarations), user?: string) {
         return legacy(c)
       },
       observe: (event) => events.push(event),
+      ...(admit ? { admit } : {}),
     }),
   )
   return { app, events, legacyCalls, shadowRuns }
@@ -94,6 +96,22 @@ describe('dispatch', () => {
     const { app, events } = appWith()
     expect(await (await app.request('/api/broken')).text()).toBe('legacy')
     expect(events).toEqual([{ route: 'broken', side: 'legacy', why: 'fallback', detail: 'status-500', method: 'GET' }])
+  })
+
+  it('runs every gateway answer through the database admission; a refused run is a fast 503, not a fallback', async () => {
+    const admission = new DbAdmission({ maxConcurrent: 1, maxQueued: 0, queueTimeoutMs: 1000 })
+    let release!: () => void
+    const busy = admission.run(() => new Promise<void>((resolve) => (release = resolve)))
+    const { app, events, legacyCalls } = appWith(undefined, undefined, (work) => admission.run(work))
+    const refused = await app.request('/api/ok')
+    expect(refused.status).toBe(503)
+    expect(refused.headers.get('retry-after')).toBe('5')
+    expect(await refused.json()).toEqual({ erro: 'Banco de dados indisponível' })
+    expect(legacyCalls).toEqual([])
+    expect(events).toEqual([{ route: 'ok', side: 'gateway', why: 'mode', method: 'GET', status: 503, failure: 'database-unavailable' }])
+    release()
+    await busy
+    expect((await app.request('/api/ok')).status).toBe(200)
   })
 
   it('answers the legacy 500 body itself without fallback', async () => {
