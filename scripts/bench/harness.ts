@@ -26,6 +26,8 @@ export type BenchOptions = {
   /** Warm-up of the local server's JIT per tier, before any measurement. */
   dbWarmupSec: number
   connections: number[]
+  /** Connection counts of the closed-loop app-layer comparison (default: `connections`). */
+  appConnections: number[]
   /** Equal process counts compared (1 and 2). */
   processes: number[]
   /** Emulated app↔database round trips, ms (0 = direct). */
@@ -83,6 +85,7 @@ export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptio
     warmupSec: Number(env.BENCH_WARMUP ?? 1),
     dbWarmupSec: Number(env.BENCH_DB_WARMUP ?? 30),
     connections: list(env.BENCH_CONNECTIONS, [1, 16, 64]),
+    appConnections: list(env.BENCH_APP_CONNECTIONS, list(env.BENCH_CONNECTIONS, [1, 16, 64])),
     processes: list(env.BENCH_PROCESSES, [1, 2]),
     rtts: list(env.BENCH_RTTS, [0, 2]),
     scenarios,
@@ -375,7 +378,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
     }
     if (options.scenarios.includes('app')) {
-      await compare('app', options.appTier, options.processes.map((n) => ({ label: `${n} proc`, legacy: n, fastapi: n, gateway: n, bare: n })), options.rtts, options.connections)
+      await compare('app', options.appTier, options.processes.map((n) => ({ label: `${n} proc`, legacy: n, fastapi: n, gateway: n, bare: n })), options.rtts, options.appConnections)
     }
     if (options.scenarios.includes('rec')) {
       // Each one's recommended production setting on this machine: gunicorn (2 × cores) + 1 sync workers,

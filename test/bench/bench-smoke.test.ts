@@ -17,6 +17,7 @@ describe('bench harness (smoke)', () => {
       warmupSec: 0,
       dbWarmupSec: 0.3,
       connections: [1],
+      appConnections: [1],
       processes: [1],
       rtts: [2],
       scenarios: ['cpu', 'ceiling', 'app', 'proxy', 'upstream'] as const,
