@@ -70,7 +70,7 @@ describe('live route control', () => {
     expect(await sides(clustered)).toEqual(new Set(['gateway']))
     const startedAt = Date.now()
     const put = await fetch(`${single.url}/_gateway/routes/dashboard`, { method: 'PUT', headers: admin, body: JSON.stringify({ mode: 'legacy', reason: 'mismatch spike' }) })
-    expect(put.status).toBe(200)
+    expect(put.status, await put.clone().text()).toBe(200)
     expect(await put.json()).toMatchObject({ name: 'dashboard', mode: 'legacy', source: 'live', live: { reason: 'mismatch spike' } })
     for (const at of await appliedEverywhere('dashboard', 'legacy')) expect(at - startedAt).toBeLessThanOrEqual(2_000)
     expect(await sides(clustered)).toEqual(new Set(['legacy']))
