@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { createClient } from '@redis/client'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from './logger.js'
-import { broadcastCacheInvalidation, onPeerCacheInvalidation } from '../gateway/cluster.js'
 
 /** A cached response body (the JSON text, trailing newline included) and its ETag. */
 export type CachedBody = { body: string; etag: string }
@@ -29,6 +28,10 @@ export function bodyEtag(body: string): string {
   return `W/"${createHash('sha1').update(body).digest('base64url')}"`
 }
 
+/** How the memory caches of sibling processes (node:cluster workers) tell each other to drop their entries. */
+export type CachePeers = { broadcast(): void; onInvalidation(drop: () => void): void }
+const NO_PEERS: CachePeers = { broadcast: () => undefined, onInvalidation: () => undefined }
+
 /** `namespace`: the MongoDB database name, so gateways of different databases can share one Redis. */
 export function createResponseCache(options: {
   ttlMs: number
@@ -37,10 +40,11 @@ export function createResponseCache(options: {
   redisUrl?: string
   namespace: string
   logger: Logger
+  peers?: CachePeers
 }): ResponseCache | undefined {
   if (options.ttlMs <= 0) return undefined
   if (options.redisUrl) return new RedisResponseCache(options.redisUrl, options.ttlMs, options.logger, options.namespace)
-  return new MemoryResponseCache(options.ttlMs, options.maxEntries)
+  return new MemoryResponseCache(options.ttlMs, options.maxEntries, options.peers)
 }
 
 /**
@@ -57,9 +61,10 @@ export class MemoryResponseCache implements ResponseCache {
   constructor(
     readonly ttlMs: number,
     readonly maxEntries = 1000,
+    private readonly peers: CachePeers = NO_PEERS,
   ) {
     this.entries = new LRUCache({ max: maxEntries, ttl: ttlMs, ttlAutopurge: false })
-    onPeerCacheInvalidation(() => this.drop())
+    peers.onInvalidation(() => this.drop())
   }
 
   /** Entries held now (never more than `maxEntries`). */
@@ -88,7 +93,7 @@ export class MemoryResponseCache implements ResponseCache {
 
   async invalidate(): Promise<void> {
     this.drop()
-    broadcastCacheInvalidation()
+    this.peers.broadcast()
   }
 
   private drop(): void {

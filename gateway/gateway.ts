@@ -8,6 +8,7 @@ import type { RouteDeclaration } from '../core/route.js'
 import { ensureIndexes as ensureRouteIndexes, routeDeclarations } from '../routes/index.js'
 import { createApp, type GatewayApp } from './app.js'
 import { createResponseCache, type ResponseCache } from '../core/response-cache.js'
+import { broadcastCacheInvalidation, onPeerCacheInvalidation } from './cluster.js'
 import { legacyUrlMap } from './routing/url-map.js'
 import { hostname } from 'node:os'
 import { RouteStateStore } from '../control/route-state-store.js'
@@ -32,7 +33,14 @@ export function createGateway(config: Config, logger: Logger = createLogger(conf
   const urlMap = legacyUrlMap()
   const settings = loadRouteSettings(config, routeDeclarations, urlMap)
   const mongo = createMongo(config)
-  const cache = createResponseCache({ ttlMs: config.CACHE_TTL_MS, maxEntries: config.CACHE_MAX_ENTRIES, redisUrl: config.REDIS_URL, namespace: config.MONGODB_DB, logger })
+  const cache = createResponseCache({
+    ttlMs: config.CACHE_TTL_MS,
+    maxEntries: config.CACHE_MAX_ENTRIES,
+    redisUrl: config.REDIS_URL,
+    namespace: config.MONGODB_DB,
+    logger,
+    peers: { broadcast: broadcastCacheInvalidation, onInvalidation: onPeerCacheInvalidation },
+  })
   const instance = config.INSTANCE_ID ?? `${hostname()}:${process.pid}`
   const store = new RouteStateStore(mongo.db, instance)
   const live = new LiveOverrides(store, settings, logger, config.LIVE_REFRESH_MS, (name, override) => changeProblems(settings, name, override))

@@ -1,11 +1,7 @@
 import type { Db, Document } from 'mongodb'
 import { MOVEMENT_PROJECTION } from '../shared/movements-json.js'
+import { ONE_BATCH } from '../shared/batch.js'
 
-/**
- * The whole result in the first batch (the server still caps a batch at 16 MiB): the default first batch is
- * 101 documents, so reading every active item cost a second round trip (getMore) per request.
- */
-export const ONE_BATCH = 100_000
 
 /** Active items in codigo order, only the fields the dashboard shows or sums. */
 export function findActiveItems(db: Db): Promise<Document[]> {

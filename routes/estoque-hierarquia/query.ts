@@ -1,5 +1,5 @@
 import type { Db, Document } from 'mongodb'
-import { ONE_BATCH } from '../dashboard/queries.js'
+import { ONE_BATCH } from '../shared/batch.js'
 
 const PROJECTION = { codigo: 1, nome: 1, categoria: 1, subcategoria: 1, unidade: 1, quantidade: 1, estoque_minimo: 1, ativo: 1 }
 
