@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { bucketOf, inCanary, stickyKey } from './canary.js'
+import { bucketOf, canaryIdentity, inCanary } from './canary.js'
+import { encodeSession } from '../compat/flask/session.js'
 
 describe('canary selection', () => {
   it('is deterministic per key and monotonic in the percentage', () => {
@@ -18,12 +19,17 @@ describe('canary selection', () => {
     expect(chosen).toBeLessThan(3_000)
   })
 
-  it('keys on the session payload, ignoring the re-signed timestamp and signature', () => {
-    const first = stickyKey('a=1; session=.eJyrVkrLz.ZxYz.sig1', '10.0.0.1')
-    const resigned = stickyKey('session=.eJyrVkrLz.ZxZZ.sig2; b=2', '10.0.0.2')
-    expect(first).toBe('session:eJyrVkrLz')
-    expect(resigned).toBe(first)
-    expect(stickyKey(undefined, '10.0.0.3')).toBe('ip:10.0.0.3')
-    expect(stickyKey('mysession=abc', '10.0.0.3')).toBe('ip:10.0.0.3')
+  it('keys a verified session on _user_id, else on the gw_canary cookie, issuing one when absent', () => {
+    const keys = ['current', 'previous']
+    const user = canaryIdentity(`a=1; session=${encodeSession({ _user_id: '0123456789ABCDEF01234567', _fresh: true }, 'previous')}`, keys)
+    expect(user).toEqual({ key: 'user:0123456789abcdef01234567' })
+    const forged = canaryIdentity(`session=${encodeSession({ _user_id: '0123456789abcdef01234567' }, 'other')}; gw_canary=AAAAAAAAAAAAAAAAAAAAAA`, keys)
+    expect(forged).toEqual({ key: 'anon:AAAAAAAAAAAAAAAAAAAAAA' })
+    const fresh = canaryIdentity('gw_canary=bad id', keys, () => 'BBBBBBBBBBBBBBBBBBBBBB')
+    expect(fresh).toEqual({
+      key: 'anon:BBBBBBBBBBBBBBBBBBBBBB',
+      setCookie: 'gw_canary=BBBBBBBBBBBBBBBBBBBBBB; Max-Age=31536000; Path=/; HttpOnly; SameSite=Lax',
+    })
+    expect(canaryIdentity(undefined, keys).setCookie).toMatch(/^gw_canary=[A-Za-z0-9_-]{22}; /)
   })
 })

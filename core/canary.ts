@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto'
+import { openSession } from '../compat/flask/session.js'
+
 /**
- * Canary selection, sticky per session: the same session always lands on the same side for a given
- * percentage, and raising the percentage only moves sessions from legacy to the gateway.
+ * Canary selection, sticky per client: the same client always lands on the same side for a given
+ * percentage, and raising the percentage only moves clients from legacy to the gateway.
  */
 export function inCanary(stickyKey: string, percent: number): boolean {
   return bucketOf(stickyKey) < percent
@@ -16,13 +19,50 @@ export function bucketOf(key: string): number {
   return hash % 100
 }
 
+/** The gateway's own cookie for anonymous clients: a random id, nothing else. */
+export const CANARY_COOKIE = 'gw_canary'
+/** About a year: the side should outlive a browser restart. */
+export const CANARY_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
+const CANARY_ID = /^[A-Za-z0-9_-]{16,64}$/
+
+export type CanaryIdentity = {
+  /** What the canary draw hashes: `user:<_user_id>` or `anon:<gw_canary id>`. */
+  key: string
+  /** Set when the client had no usable gw_canary cookie: the Set-Cookie value that gives it one. */
+  setCookie?: string
+}
+
 /**
- * The session's identity for stickiness: the payload part of Flask's `session` cookie (which stays the
- * same when Flask re-signs it with a new timestamp), else the client address.
+ * Who the client is for stickiness. A verified Flask session naming a user (`_user_id`) wins, so one user
+ * keeps a side across browsers, addresses and whatever else the session holds; otherwise the gateway's
+ * `gw_canary` cookie, issued here when absent. An unverifiable session is treated as anonymous.
  */
-export function stickyKey(cookieHeader: string | undefined, clientAddress: string): string {
-  const session = /(?:^|;\s*)session=([^;]*)/.exec(cookieHeader ?? '')?.[1]
-  if (!session) return `ip:${clientAddress}`
-  const payload = session.startsWith('.') ? session.slice(1) : session
-  return `session:${payload.split('.')[0]}`
+export function canaryIdentity(cookieHeader: string | undefined, secretKeys: readonly string[], newId: () => string = randomId): CanaryIdentity {
+  const session = cookieValue(cookieHeader, 'session')
+  if (session) {
+    const opened = openSession(session, { secretKeys })
+    const userId = opened.ok ? opened.data._user_id : undefined
+    if (typeof userId === 'string' && userId !== '') return { key: `user:${userId.toLowerCase()}` }
+    if (Buffer.isBuffer(userId)) return { key: `user:${userId.toString('hex')}` }
+  }
+  const anonymous = cookieValue(cookieHeader, CANARY_COOKIE)
+  if (anonymous && CANARY_ID.test(anonymous)) return { key: `anon:${anonymous}` }
+  const id = newId()
+  return {
+    key: `anon:${id}`,
+    setCookie: `${CANARY_COOKIE}=${id}; Max-Age=${CANARY_COOKIE_MAX_AGE_SECONDS}; Path=/; HttpOnly; SameSite=Lax`,
+  }
+}
+
+function randomId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+function cookieValue(cookieHeader: string | undefined, name: string): string | undefined {
+  if (!cookieHeader) return undefined
+  for (const part of cookieHeader.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+  }
+  return undefined
 }

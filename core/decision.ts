@@ -1,4 +1,4 @@
-import { inCanary, stickyKey } from './canary.js'
+import { inCanary } from './canary.js'
 import type { EffectiveRoute } from './route-settings.js'
 
 export type Side = 'gateway' | 'legacy'
@@ -6,7 +6,8 @@ export type Side = 'gateway' | 'legacy'
 export type DecisionReason = 'mode' | 'canary' | 'override' | 'defer' | 'fallback' | 'unrouted'
 export type Decision = { route: string; side: Side; why: DecisionReason; detail?: string }
 
-export type DecisionInput = { cookieHeader: string | undefined; peerAddress: string; override?: Side }
+/** `stickyKey` is computed only when the route is in canary mode (core/canary.ts `canaryIdentity`). */
+export type DecisionInput = { stickyKey: () => string; override?: Side }
 
 /** Who answers a declared route, before anything runs. Shadow requests are answered by the legacy app. */
 export function decide(route: EffectiveRoute, input: DecisionInput): Decision {
@@ -15,7 +16,7 @@ export function decide(route: EffectiveRoute, input: DecisionInput): Decision {
     case 'migrated':
       return { route: route.name, side: 'gateway', why: 'mode' }
     case 'canary':
-      return inCanary(stickyKey(input.cookieHeader, input.peerAddress), route.canaryPercent)
+      return inCanary(input.stickyKey(), route.canaryPercent)
         ? { route: route.name, side: 'gateway', why: 'canary' }
         : { route: route.name, side: 'legacy', why: 'canary' }
     default:

@@ -2,7 +2,8 @@ import { Hono } from 'hono'
 import type { Db } from 'mongodb'
 import { describe, expect, it } from 'vitest'
 import type { GatewayEnv } from './env.js'
-import { dispatch, type DecisionEvent, type LegacyForward } from './dispatch.js'
+import { dispatch, type DecisionEvent, type DispatchOptions, type LegacyForward } from './dispatch.js'
+import { encodeSession } from '../compat/flask/session.js'
 import { jsonResponse } from './legacy-json.js'
 import { createLogger } from './logger.js'
 import { DbAdmission } from './db-admission.js'
@@ -43,7 +44,7 @@ const urlMap: UrlMatcher = {
   },
 }
 
-function appWith(settings = new RouteSettings(declarations), user?: string, admit?: <T>(work: () => Promise<T>) => Promise<T>) {
+function appWith(settings = new RouteSettings(declarations), user?: string, admit?: <T>(work: () => Promise<T>) => Promise<T>, overrideSide?: DispatchOptions['overrideSide']) {
   const events: DecisionEvent[] = []
   const legacyCalls: Array<{ path: string; body?: string }> = []
   const legacy: LegacyForward = async (c, init) => {
@@ -71,6 +72,7 @@ function appWith(settings = new RouteSettings(declarations), user?: string, admi
       },
       observe: (event) => events.push(event),
       ...(admit ? { admit } : {}),
+      ...(overrideSide ? { overrideSide } : {}),
     }),
   )
   return { app, events, legacyCalls, shadowRuns }
@@ -152,5 +154,64 @@ describe('dispatch', () => {
     const shadow = appWith(new RouteSettings(declarations, [{ source: 'live', overrides: { ok: { mode: 'shadow' } } }]))
     expect(await (await shadow.app.request('/api/ok?b=1')).text()).toBe('legacy')
     expect(shadow.shadowRuns).toEqual([{ shadow: true, b: '1' }])
+  })
+
+  const halfCanary = () => new RouteSettings(declarations, [{ source: 'live', overrides: { ok: { mode: 'canary', canaryPercent: 50 } } }])
+  const sideOf = (response: Response) => response.headers.get('x-side') ?? 'gateway'
+
+  it('keeps a logged-in user on one side at 50 %, whatever else the session, the address or the browser', async () => {
+    const { app } = appWith(halfCanary())
+    const seen = new Set<string>()
+    for (let user = 0; user < 24; user++) {
+      const userId = `0123456789abcdef0123${String(user).padStart(4, '0')}`
+      const variants = [
+        { session: { _user_id: userId, _fresh: true, _id: 'a'.repeat(128) }, ip: '10.0.0.1', ua: 'Firefox' },
+        { session: { _user_id: userId, _fresh: false, csrf_token: `t${user}` }, ip: '192.168.7.9', ua: 'Chrome' },
+        { session: { _user_id: userId.toUpperCase(), _remember: 'set', lang: 'pt' }, ip: '2001:db8::1', ua: 'curl/8' },
+      ]
+      const sides = new Set<string>()
+      for (const [index, variant] of variants.entries()) {
+        const cookie = `session=${encodeSession(variant.session, 'k', Math.floor(Date.now() / 1000) - index * 60)}`
+        const response = await app.request('/api/ok', { headers: { cookie, 'x-forwarded-for': variant.ip, 'user-agent': variant.ua } })
+        expect(response.headers.get('set-cookie')).toBeNull()
+        sides.add(sideOf(response))
+      }
+      expect(sides.size, `user ${userId}`).toBe(1)
+      seen.add([...sides][0]!)
+    }
+    // Both sides are drawn across users: the key is not a constant.
+    expect(seen).toEqual(new Set(['gateway', 'legacy']))
+  })
+
+  it('gives an anonymous client a gw_canary cookie and keeps it on its side', async () => {
+    const { app } = appWith(halfCanary())
+    const seen = new Set<string>()
+    for (let client = 0; client < 16; client++) {
+      const first = await app.request('/api/ok', { headers: { 'user-agent': `ua${client}` } })
+      const setCookie = first.headers.get('set-cookie') ?? ''
+      expect(setCookie).toMatch(/^gw_canary=[A-Za-z0-9_-]{22}; Max-Age=31536000; Path=\/; HttpOnly; SameSite=Lax$/)
+      const cookie = setCookie.split(';')[0]!
+      for (let again = 0; again < 3; again++) {
+        const next = await app.request('/api/ok', { headers: { cookie: `${cookie}; other=${again}`, 'user-agent': `other${again}` } })
+        expect(next.headers.get('set-cookie')).toBeNull()
+        expect(sideOf(next)).toBe(sideOf(first))
+      }
+      seen.add(sideOf(first))
+    }
+    expect(seen).toEqual(new Set(['gateway', 'legacy']))
+  })
+
+  it('issues no cookie and reads no session outside canary mode', async () => {
+    const { app } = appWith()
+    expect((await app.request('/api/ok')).headers.get('set-cookie')).toBeNull()
+  })
+
+  it("answers from the side a tester's override names, counted as override", async () => {
+    const legacyForced = appWith(undefined, undefined, undefined, () => 'legacy')
+    expect(await (await legacyForced.app.request('/api/ok')).text()).toBe('legacy')
+    expect(legacyForced.events).toEqual([{ route: 'ok', side: 'legacy', why: 'override', method: 'GET' }])
+    const gatewayForced = appWith(new RouteSettings(declarations, [{ source: 'env', overrides: { ok: { mode: 'legacy' } } }]), undefined, undefined, () => 'gateway')
+    expect(await (await gatewayForced.app.request('/api/ok')).json()).toEqual({ shadow: false, b: null })
+    expect(gatewayForced.events).toEqual([{ route: 'ok', side: 'gateway', why: 'override', method: 'GET', status: 200 }])
   })
 })

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { GatewayEnv } from './env.js'
 import { decide, type Decision, type Side } from './decision.js'
+import { canaryIdentity, type CanaryIdentity } from './canary.js'
+import { isAlreadySent } from './response-info.js'
 import { isIdempotentMethod, type RouteServices } from './route.js'
 import { requestFacts, routeContext, type RequestFacts } from './route-context.js'
 import type { EffectiveRoute, RouteSettings } from './route-settings.js'
@@ -40,6 +42,20 @@ export type DispatchOptions = RunRouteDeps & {
 export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv> {
   const { router, settings, legacy, observe } = options
   return async (c) => {
+    let identity: CanaryIdentity | undefined
+    const stickyKey = () => {
+      if (!identity) {
+        identity = canaryIdentity(c.req.header('cookie'), options.services.settings.secretKeys)
+        // For a proxied answer, which is written straight to the raw Node response (the proxy keeps it).
+        if (identity.setCookie) c.env?.outgoing?.appendHeader('set-cookie', identity.setCookie)
+      }
+      return identity.key
+    }
+    const response = await decideAndServe(c, stickyKey)
+    return identity?.setCookie ? withCookie(c, response, identity.setCookie) : response
+  }
+
+  async function decideAndServe(c: Context<GatewayEnv>, stickyKey: () => string): Promise<Response> {
     const facts = requestFacts(c)
     const routed = router.route(facts.method, facts.rawTarget)
     if (!routed) {
@@ -48,11 +64,8 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
     }
     const effective = settings.get(routed.route.name)
     c.set('routeName', effective.name)
-    const decision = decide(effective, {
-      cookieHeader: c.req.header('cookie'),
-      peerAddress: facts.peerAddress,
-      override: options.overrideSide?.(c),
-    })
+    const override = options.overrideSide?.(c)
+    const decision = decide(effective, { stickyKey, ...(override ? { override } : {}) })
     if (decision.side === 'legacy') {
       if (effective.mode === 'shadow' && decision.why === 'mode') {
         observe({ ...decision, method: facts.method })
@@ -63,6 +76,17 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
     }
     return serveFromGateway(c, routed, facts, effective, decision, options)
   }
+}
+
+/**
+ * Gives a new anonymous canary client its gw_canary cookie. A proxied answer was already written to the
+ * raw Node response, which keeps the cookie set on it beforehand.
+ */
+function withCookie(c: Context<GatewayEnv>, response: Response, setCookie: string): Response {
+  if (isAlreadySent(response)) return response
+  const copy = new Response(response.body, response)
+  copy.headers.append('set-cookie', setCookie)
+  return copy
 }
 
 async function serveFromGateway(

@@ -15,6 +15,11 @@ export function alreadySent(): Response {
   return new Response(null, { headers: { [ALREADY_SENT_HEADER]: 'true' } })
 }
 
+/** True for the proxy's marker Response (see `alreadySent`). */
+export function isAlreadySent(response: Response): boolean {
+  return response.headers.get(ALREADY_SENT_HEADER) === 'true'
+}
+
 /** True when the proxy wrote to the raw Node response instead of returning a Web Response. */
 export function sentByProxy(c: Context<GatewayEnv>): boolean {
   return c.res.headers.get(ALREADY_SENT_HEADER) === 'true'

@@ -31,6 +31,8 @@ import { openApiPath } from './routing/url-map.js'
 import type { RouteStateStore } from '../control/route-state-store.js'
 import type { LiveOverrides } from '../control/live-overrides.js'
 import { controlApi } from '../control/admin-api.js'
+import { clusterAwareMetrics } from './cluster.js'
+import { testerOverride } from './routing/tester-override.js'
 
 export type GatewayApp = Hono<GatewayEnv>
 
@@ -119,7 +121,19 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
   const adminEnabled = adminEndpointsEnabled(config)
   if (!adminEnabled) logger.warn('admin endpoints off: NODE_ENV=production and no ADMIN_TOKEN; /_gateway/* and /metrics answer 404 (set ADMIN_TOKEN to enable them)')
   else if (!config.ADMIN_TOKEN) logger.warn('admin endpoints open without a token (NODE_ENV is not production); set ADMIN_TOKEN to protect /_gateway/* and /metrics')
-  app.route('/', adminRoutes({ settings, metrics, shadow: recorder, token: config.ADMIN_TOKEN, enabled: adminEnabled, control: controlApi({ settings, store: control.store, live: control.live, instance: control.instance }) }))
+  app.route(
+    '/',
+    adminRoutes({
+      settings,
+      metrics,
+      shadow: recorder,
+      token: config.ADMIN_TOKEN,
+      enabled: adminEnabled,
+      control: controlApi({ settings, store: control.store, live: control.live, instance: control.instance }),
+      metricsText: clusterAwareMetrics(metrics.registry),
+      instance: control.instance,
+    }),
+  )
   app.route('/', openApiDocs(settings.declarations, openApiPath))
   app.use(
     dispatch({
@@ -136,6 +150,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
       logger,
       shadow: shadowRunner(legacy, recorder, config.SHADOW_BODY_LIMIT_BYTES),
       observe: (event) => metrics.countDecision(event),
+      overrideSide: testerOverride(config.ADMIN_TOKEN),
     }),
   )
   return app

@@ -213,7 +213,10 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
     const headers = endToEndHeaders(proxyRes)
     const location = headers.location?.[0]
     if (location !== undefined) headers.location = [rewriteLocation(location, origin, incoming)]
+    // A cookie the gateway itself set before proxying (the canary's gw_canary) goes out with the legacy's own.
+    const ownCookies = res.getHeader('set-cookie')
     for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)
+    if (ownCookies !== undefined) res.setHeader('set-cookie', [...([] as string[]).concat(ownCookies as string | string[]), ...(headers['set-cookie'] ?? [])])
     res.setHeader(UPSTREAM_HEADER, 'legacy')
     if (state) res.setHeader('x-request-id', state.requestId)
     res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage)

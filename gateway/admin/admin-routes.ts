@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import { Hono, type Context } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import type { GatewayEnv } from '../../core/env.js'
@@ -15,6 +16,10 @@ export type AdminOptions = {
   control: Hono<GatewayEnv>
   /** Off: both answer 404, as if they did not exist (production without a token). */
   enabled: boolean
+  /** The `/metrics` text: every worker's, aggregated, in a cluster (gateway/cluster.ts). */
+  metricsText: () => Promise<string>
+  /** Which instance and process answered, in `/_gateway/status`. */
+  instance: string
 }
 
 /** In production the admin endpoints need a token; without one they are off (docs/deploy.md). */
@@ -23,7 +28,7 @@ export function adminEndpointsEnabled(config: { NODE_ENV?: string | undefined; A
 }
 
 /** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
-export function adminRoutes({ settings, metrics, shadow, token, control, enabled }: AdminOptions): Hono<GatewayEnv> {
+export function adminRoutes({ settings, metrics, shadow, token, control, enabled, metricsText, instance }: AdminOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
   if (!enabled) {
     const notFound = (c: Context<GatewayEnv>) => c.json({ erro: 'Recurso não encontrado' }, 404, { 'cache-control': 'no-store' })
@@ -53,6 +58,8 @@ export function adminRoutes({ settings, metrics, shadow, token, control, enabled
     }
     return c.json(
       {
+        // The counts below are this process's; /metrics adds up every worker of the instance.
+        answeredBy: { instance, pid: process.pid, worker: cluster.isWorker ? cluster.worker?.id ?? null : null },
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         windowSeconds: 600,
         routes: settings.declarations.map((declaration) => settings.get(declaration.name)).map((route) => ({
@@ -72,8 +79,14 @@ export function adminRoutes({ settings, metrics, shadow, token, control, enabled
     )
   })
 
-  app.get('/metrics', async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }),
-  )
+  app.get('/metrics', async (c) => {
+    let text: string
+    try {
+      text = await metricsText()
+    } catch (error) {
+      return c.json({ erro: error instanceof Error ? error.message : 'metrics unavailable' }, 503, { 'cache-control': 'no-store' })
+    }
+    return c.body(text, 200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' })
+  })
   return app
 }
