@@ -11,6 +11,8 @@ export type ResponseBufferLimits = {
 }
 
 const READ_BLOCK = 64 * 1024
+/** Chunks queued for the temp file at most, before the legacy response is paused until the disk catches up. */
+const MAX_PENDING_WRITES = 8
 
 /**
  * Relays a legacy response body to the client the way nginx's `proxy_buffering on` does: the legacy app is
@@ -112,12 +114,15 @@ export function relayBody(
     const position = writeOffset
     writeOffset += chunk.length
     pendingWrites++
+    // The disk may be slower than the legacy app: chunks queued for the file are memory too, so bound them.
+    if (pendingWrites >= MAX_PENDING_WRITES) upstream.pause()
     writes = writes
       .then(() => spool!)
       .then((handle) => handle.write(chunk, 0, chunk.length, position))
       .then(() => {
         pendingWrites--
         flushedOffset = position + chunk.length
+        if (pendingWrites < MAX_PENDING_WRITES && !pausedForFile && !finished) upstream.resume()
         void pump()
       })
     writes.catch(failSpool)

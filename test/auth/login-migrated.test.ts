@@ -206,8 +206,8 @@ describe('round trip: log in at the gateway, use everything, log out at the gate
     const checks = [
       ['legacy page', '/estoque/', 'legacy'],
       ['legacy page', '/dashboard', 'legacy'],
-      ['legacy API', '/api/me', 'legacy'],
-      ['legacy API', '/api/estoque/itens', 'legacy'],
+      ['migrated route', '/api/me', 'gateway'],
+      ['migrated route', '/api/estoque/itens', 'gateway'],
       ['migrated route', '/api/dashboard', 'gateway'],
       ['migrated route', '/api/estoque/hierarquia', 'gateway'],
       ['migrated route', '/api/movimentacoes', 'gateway'],
