@@ -45,7 +45,7 @@ function main(): void {
   })
   const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions: clientTimeouts(config) }, (info) => {
     const worker = cluster.isWorker ? cluster.worker?.id : undefined
-    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.settings.all() }, 'gateway listening')
+    logger.info({ port: info.port, host: config.HOST, legacy: config.LEGACY_URL, worker, routes: gateway.settings.declarations.map((route) => ({ name: route.name, methods: route.methods, rule: route.rule, mode: gateway.settings.get(route.name).mode })) }, 'gateway listening')
   }) as Server
   drain.track(server)
   server.on('error', (error) => {

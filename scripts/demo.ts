@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { MongoClient } from 'mongodb'
+import legacyUrlMap from '../routes/legacy-url-map.json' with { type: 'json' }
 import { setup } from './setup.js'
 import { startLocalMongo, type LocalMongo } from './local-mongo/index.js'
 import { seed } from './seed/index.js'
@@ -71,9 +72,15 @@ async function seedIfEmpty(uri: string): Promise<void> {
 function describeRoutes(output: string): string {
   const started = output.split('\n').find((line) => line.includes('"gateway listening"'))
   if (!started) return ''
-  const { routes } = JSON.parse(started) as { routes: Array<{ method: string; path: string; mode: string }> }
-  const lines = routes.map((route) => `      ${route.mode.padEnd(9)} ${route.method.padEnd(5)} ${route.path}`)
-  return `    route table (everything else goes to the legacy app)\n${lines.join('\n')}`
+  const { routes } = JSON.parse(started) as { routes: Array<{ methods: string[]; rule: string; mode: string }> }
+  const lines = routes.map((route) => `      ${route.mode.padEnd(9)} ${route.methods.join(',').padEnd(7)} ${route.rule}`)
+  // What the legacy app still serves: its url map's rules that no migrated declaration answers.
+  const migrated = new Set(routes.filter((route) => route.mode !== 'legacy').flatMap((route) => route.methods.map((method) => `${method} ${route.rule}`)))
+  const remaining = (legacyUrlMap as { rules: Array<{ rule: string; methods: string[] | null }> }).rules
+    .map((rule) => ({ rule: rule.rule, methods: (rule.methods ?? []).filter((method) => method !== 'HEAD' && method !== 'OPTIONS' && !migrated.has(`${method} ${rule.rule}`)) }))
+    .filter((rule) => rule.methods.length > 0)
+    .map((rule) => `      legacy    ${rule.methods.join(',').padEnd(7)} ${rule.rule}`)
+  return `    routes the gateway knows (everything else goes to the legacy app)\n${lines.join('\n')}\n    still served by the legacy app\n${remaining.join('\n')}`
 }
 
 function printRequestLines(chunk: string): void {

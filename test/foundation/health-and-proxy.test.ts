@@ -100,7 +100,7 @@ describe('proxying to the legacy app', () => {
 
     const me = await fetch(`${gateway.url}/api/me`, { headers: { cookie } })
     expect(me.status).toBe(200)
-    expect(me.headers.get('x-gateway-upstream')).toBe('legacy')
+    expect(me.headers.get('x-gateway-upstream')).toBe('gateway')
     expect(await me.json()).toMatchObject({ email: 'demo@estoque.local' })
   })
 

@@ -84,8 +84,8 @@ const canonicalCases: Case[] = migrated.flatMap((route) => [
   { method: route.method, target: `${route.path}?` },
   ...(route.method === 'GET' ? [{ method: 'HEAD', target: route.path }] : []),
 ])
-// Routes no declaration migrates (the import stays legacy-only here; a page).
-const legacyOnlyCases: Case[] = ['/api/importar', '/movimentacoes'].flatMap((path) => [
+// A route no declaration migrates.
+const legacyOnlyCases: Case[] = ['/api/importar'].flatMap((path) => [
   { method: 'GET', target: path },
   { method: 'HEAD', target: path },
   { method: 'OPTIONS', target: path },

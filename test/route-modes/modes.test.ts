@@ -91,25 +91,34 @@ describe('shadow mode', () => {
 })
 
 describe('canary mode', () => {
-  it('serves a sticky share of sessions from the gateway and the rest from legacy', async () => {
+  it('keeps one side per user across sessions, and per anonymous client by its cookie, splitting clients between sides', async () => {
     const gateway = await gatewayOn(legacyDb, { ROUTE_MODES: 'dashboard=canary:50' })
-    const sides = new Map<string, Set<string>>()
+    // One user, twelve browsers (each its own Flask session): one side for all of them.
+    const userSides = new Set<string>()
     for (let session = 0; session < 12; session++) {
       const sessionCookie = await loginAs(legacy.url, `canary-browser-${session}`)
-      const seen = new Set<string>()
-      for (let repeat = 0; repeat < 4; repeat++) {
-        const response = await fetch(`${gateway.url}/api/dashboard`, { headers: { cookie: sessionCookie } })
-        expect(response.status).toBe(200)
-        seen.add(response.headers.get('x-gateway-upstream') ?? 'none')
-        await response.arrayBuffer()
-      }
-      sides.set(`session-${session}`, seen)
+      const response = await fetch(`${gateway.url}/api/dashboard`, { headers: { cookie: sessionCookie } })
+      expect(response.status).toBe(200)
+      userSides.add(response.headers.get('x-gateway-upstream') ?? 'none')
+      await response.arrayBuffer()
     }
-    // Sticky: one side per session. Split: both sides got sessions.
-    for (const seen of sides.values()) expect(seen.size).toBe(1)
-    const gatewaySessions = [...sides.values()].filter((seen) => seen.has('gateway')).length
-    expect(gatewaySessions).toBeGreaterThan(0)
-    expect(gatewaySessions).toBeLessThan(12)
+    expect(userSides.size).toBe(1)
+    // Anonymous clients: the gateway's canary cookie keeps each on its side; both sides get clients.
+    const clientSides: string[] = []
+    for (let client = 0; client < 16; client++) {
+      const first = await fetch(`${gateway.url}/api/dashboard`)
+      await first.arrayBuffer()
+      const canaryCookie = first.headers.getSetCookie().find((line) => line.startsWith('gw_canary='))
+      expect(canaryCookie).toBeDefined()
+      const side = first.headers.get('x-gateway-upstream') ?? 'none'
+      for (let repeat = 0; repeat < 3; repeat++) {
+        const again = await fetch(`${gateway.url}/api/dashboard`, { headers: { cookie: canaryCookie!.split(';')[0]! } })
+        await again.arrayBuffer()
+        expect(again.headers.get('x-gateway-upstream')).toBe(side)
+      }
+      clientSides.push(side)
+    }
+    expect(new Set(clientSides)).toEqual(new Set(['gateway', 'legacy']))
   })
 
   it('at 0 % sends everyone to legacy and at 100 % to the gateway', async () => {
@@ -130,7 +139,7 @@ describe('admin endpoints', () => {
   it('reports each route, requests per side and latency percentiles', async () => {
     const gateway = await gatewayOn(legacyDb, {})
     for (let index = 0; index < 3; index++) await (await fetch(`${gateway.url}/api/dashboard`, { headers: { cookie } })).arrayBuffer()
-    await (await fetch(`${gateway.url}/api/me`, { headers: { cookie } })).arrayBuffer()
+    await (await fetch(`${gateway.url}/api/importar`, { headers: { cookie } })).arrayBuffer()
     const body = await status(gateway.url)
     const dashboard = body.routes.find((route: { name: string }) => route.name === 'dashboard')
     expect(dashboard).toMatchObject({ methods: ['GET'], rule: '/api/dashboard', mode: 'migrated', source: 'declared', served: { gateway: 3, legacy: 0 } })
