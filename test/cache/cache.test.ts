@@ -96,6 +96,9 @@ describe('response cache in memory', () => {
 
   it('node:cluster workers (WEB_CONCURRENCY=2) invalidate each other', async () => {
     const gw = await gateway({ CACHE_TTL_MS: '60000', WEB_CONCURRENCY: '2' })
+    // /healthz answers as soon as one worker listens: wait for the second, or every request lands on the first.
+    const bothUp = Date.now() + 120_000
+    while ((gw.output().match(/"msg":"gateway listening"/g) ?? []).length < 2 && Date.now() < bothUp) await new Promise((resolve) => setTimeout(resolve, 100))
     // One request per new connection: the cluster spreads them over both workers, each fills its own cache.
     const freshGet = () =>
       new Promise<number>((resolve, reject) => {

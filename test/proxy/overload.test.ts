@@ -80,10 +80,11 @@ describe('slow clients', () => {
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
       console.info(`GET /login under 200 slow clients: ${timings.map((timing) => `${Math.round(timing.seconds * 1000)} ms`).join(', ')}`)
-      for (const timing of timings) {
-        expect(timing.status).toBe(200)
-        expect(timing.seconds).toBeLessThan(LOGIN_BOUND_SECONDS)
-      }
+      // The bound is on the typical answer (the median of five): other test files share the machine's two cores,
+      // so one attempt may stall on them; a gateway that lets slow clients hold the workers fails every attempt.
+      for (const timing of timings) expect(timing.status).toBe(200)
+      const median = timings.map((timing) => timing.seconds).sort((a, b) => a - b)[2]!
+      expect(median).toBeLessThan(LOGIN_BOUND_SECONDS)
     } finally {
       for (const crowd of crowds) crowd.stop()
     }
