@@ -12,6 +12,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY core ./core
+COPY compat ./compat
+COPY control ./control
 COPY gateway ./gateway
 COPY routes ./routes
 COPY legacy-proxy ./legacy-proxy
