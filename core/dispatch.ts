@@ -9,8 +9,23 @@ import type { EffectiveRoute, RouteSettings } from './route-settings.js'
 import type { RoutedRequest, RouteRouter } from './router.js'
 import { runRoute, type RouteOutcome, type RunRouteDeps } from './run-route.js'
 
-/** The legacy proxy: answers the request, with the body bytes already read from it when there are any. */
-export type LegacyForward = (c: Context<GatewayEnv>, init?: { body?: Uint8Array }) => Promise<Response>
+/** A copy of the legacy app's response as it passed to the client (shadow comparisons). */
+export type LegacyCopy = {
+  status: number
+  contentType: string | undefined
+  /** The body as the legacy app sent it; null when over the limit or content-encoded. */
+  body: Buffer | null
+}
+
+export type LegacyForwardInit = {
+  /** The request body, when a gateway handler has already read it. */
+  body?: Uint8Array
+  /** Keep a copy of the response (up to `limitBytes`), handed to `done` when the legacy app has sent it all. */
+  copy?: { limitBytes: number; done(copy: LegacyCopy): void }
+}
+
+/** The legacy proxy: answers the request; resolves once the client's response is finished. */
+export type LegacyForward = (c: Context<GatewayEnv>, init?: LegacyForwardInit) => Promise<Response>
 
 /** A finished decision with its outcome, for metrics, logs and guards. */
 export type DecisionEvent = Decision & { method: string; status?: number; failure?: string }

@@ -1,6 +1,5 @@
 import { PythonError } from '../compat/python/errors.js'
 import { pythonJsonDumps } from '../compat/python/json-encode.js'
-import { rememberJsonBody } from './json-body.js'
 import type { ResponseCache } from './response-cache.js'
 
 /**
@@ -17,7 +16,7 @@ const JSON_TYPE = 'application/json'
 /** `flask.jsonify(value)` as a Response (newline included), with `Content-Type: application/json`. */
 export function jsonResponse(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
   const text = `${legacyJsonText(value)}\n`
-  return rememberJsonBody(new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } }), text)
+  return new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } })
 }
 
 /** The legacy `erro(mensagem, status, **extra)` helper (util.py), as a Response. */
@@ -42,7 +41,7 @@ const HTTP_ERROR_MESSAGES: Record<number, string> = {
  */
 export function httpErrorResponse(status: 400 | 404 | 405 | 413 | 415 | 500, headers: Record<string, string> = {}): Response {
   const text = `${pythonJsonDumps({ erro: HTTP_ERROR_MESSAGES[status] }, false)}\n`
-  return rememberJsonBody(new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } }), text)
+  return new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } })
 }
 
 /** The legacy app's answer when its view raises (TypeError, KeyError, ... on unexpected data): 500 `{"erro": "Erro interno"}`. */
@@ -60,5 +59,6 @@ export function isLegacyCrash(error: unknown): boolean {
 export async function cachedJsonResponse(cache: ResponseCache | undefined, key: string, compute: () => Promise<unknown>): Promise<Response> {
   if (!cache) return jsonResponse(await compute())
   const { body, etag } = await cache.getOrCompute(key, async () => `${legacyJsonText(await compute())}\n`)
-  return rememberJsonBody(new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE } }), body, etag)
+  // The cache's validator travels as the response's own ETag (the ETag middleware uses it, or drops it when ETAG=false).
+  return new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE, etag } })
 }

@@ -4,11 +4,11 @@ import { createProxyMiddleware, type RequestHandler } from 'http-proxy-middlewar
 import { accepts } from 'hono/accepts'
 import type { Context } from 'hono'
 import type { GatewayEnv } from '../core/env.js'
-import type { LegacyForward } from '../core/dispatch.js'
+import type { LegacyForward, LegacyForwardInit } from '../core/dispatch.js'
 import type { Logger } from '../core/logger.js'
 import { UPSTREAM_HEADER, alreadySent } from '../core/response-info.js'
 import { UpstreamTimeoutError, describeUpstreamFailure, legacyTooLarge, overloaded, sendUpstreamFailure, type ProxyFailure } from './upstream-errors.js'
-import { tapLegacyResponse } from './capture.js'
+import { copyResponse } from './copy-response.js'
 import { endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
 import { memoryBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.js'
 import { AdmissionPool, type AdmissionObserver, type PoolLimits, type PoolName, type Release } from './admission.js'
@@ -47,6 +47,8 @@ type ProxiedRequest = {
   upstreamDone: boolean
   pool: PoolName
   release: Release
+  /** The caller asked for a copy of the response (shadow mode). */
+  copy: LegacyForwardInit['copy']
   /** Frees the slot and the body once the legacy app is done with this request (not the client). */
   finish(): void
   wantsHtml(): boolean
@@ -125,6 +127,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       upstreamDone: false,
       pool: poolName,
       release: admission.release,
+      copy: init?.copy,
       finish() {
         if (state.upstreamDone) return
         state.upstreamDone = true
@@ -209,7 +212,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       state.release = pools.streams.adopt()
       state.pool = 'streams'
     }
-    tapLegacyResponse(incoming, proxyRes)
+    if (state?.copy) copyResponse(proxyRes, state.copy)
     const headers = endToEndHeaders(proxyRes)
     const location = headers.location?.[0]
     if (location !== undefined) headers.location = [rewriteLocation(location, origin, incoming)]

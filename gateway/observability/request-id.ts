@@ -6,10 +6,10 @@ import { sentByProxy } from '../../core/response-info.js'
 const VALID = /^[\w\-=]{1,255}$/
 
 /**
- * hono/request-id's behaviour (reuse a well-formed incoming `X-Request-Id`, else a random UUID; echo it on the
- * response) without its cost on the proxy path: the header is read from the raw Node request, so no Web
- * `Request`/`Headers` is materialized for a request that is only piped to the legacy app (the proxy writes the
- * header on the raw response itself).
+ * hono/request-id's rule (reuse a well-formed incoming `X-Request-Id`, else a random UUID), with the header
+ * set on the response after the handler: hono/request-id sets it with `c.header()` before `next()`, which Hono
+ * drops when a handler returns its own Web `Response` (every gateway route does). The proxy writes the header
+ * on the raw Node response itself.
  */
 export function requestId(): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {

@@ -1,4 +1,4 @@
-import type { CapturedResponse } from '../../legacy-proxy/capture.js'
+import type { LegacyCopy } from '../../core/dispatch.js'
 import type { EffectiveRoute } from '../../core/route-settings.js'
 import { firstDifference, type Json } from './json-diff.js'
 import type { ShadowRecorder } from './shadow-recorder.js'
@@ -12,7 +12,7 @@ export type ShadowRequest = { requestId: string; target: string }
 export async function compareWithGateway(
   route: Pick<EffectiveRoute, 'name' | 'shadowIgnore'>,
   shadow: ShadowRequest,
-  legacy: CapturedResponse | undefined,
+  legacy: LegacyCopy | undefined,
   runGateway: () => Promise<Response>,
   recorder: ShadowRecorder,
 ): Promise<void> {

@@ -1,5 +1,4 @@
-import type { LegacyForward, ShadowRequest } from '../../core/dispatch.js'
-import { captureLegacyResponse } from '../../legacy-proxy/capture.js'
+import type { LegacyCopy, LegacyForward, ShadowRequest } from '../../core/dispatch.js'
 import { compareWithGateway } from './compare.js'
 import type { ShadowRecorder } from './shadow-recorder.js'
 
@@ -9,10 +8,10 @@ import type { ShadowRecorder } from './shadow-recorder.js'
  */
 export function shadowRunner(legacy: LegacyForward, recorder: ShadowRecorder, bodyLimitBytes: number) {
   return async ({ c, route, facts, runGateway }: ShadowRequest): Promise<Response> => {
-    const capture = captureLegacyResponse(c.env.incoming, bodyLimitBytes)
-    const response = await legacy(c)
+    let copied: LegacyCopy | undefined
+    const response = await legacy(c, { copy: { limitBytes: bodyLimitBytes, done: (copy) => (copied = copy) } })
     setImmediate(() => {
-      void compareWithGateway(route, { requestId: facts.requestId, target: facts.rawTarget }, capture.result(), async () => {
+      void compareWithGateway(route, { requestId: facts.requestId, target: facts.rawTarget }, copied, async () => {
         const outcome = await runGateway()
         return outcome.kind === 'response' ? outcome.response : new Response(null, { status: 599, headers: { 'x-deferred': outcome.reason } })
       }, recorder)

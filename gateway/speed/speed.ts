@@ -6,7 +6,6 @@ import { parseAccept, type Accept } from 'hono/utils/accept'
 import type { GatewayEnv } from '../../core/env.js'
 import { sentByProxy } from '../../core/response-info.js'
 import { bodyEtag } from '../../core/response-cache.js'
-import { jsonBodyOf } from '../../core/json-body.js'
 
 const brotli = promisify(brotliCompress)
 const gzipAsync = promisify(gzip)
@@ -22,55 +21,79 @@ export type SpeedOptions = { etag: boolean; compression: boolean }
 type Encoding = 'br' | 'gzip'
 
 /**
- * ETag + 304 and gzip/brotli for the gateway's own JSON responses (main app only: shadow mode runs the
- * migrated sub-app directly and compares uncompressed bodies). Proxied responses pass untouched.
- * - ETag: weak, on GET 200s; `304` only when the request's If-None-Match names it (the legacy app sends no
- *   ETag, so clients that never send If-None-Match see exactly the old exchange plus one header).
+ * ETag + 304 and gzip/brotli for the gateway's own JSON responses, read back from the Response itself (a
+ * JSON body is always a complete string here; streamed responses such as the CSV report are left alone).
+ * Proxied responses pass untouched. Why not hono/etag and hono/compress: docs/proxy.md ("ETag and
+ * compression").
+ * - ETag: weak, on GET 200s; the response cache's own validator (its `etag` header) is used when present;
+ *   `304` only when the request's If-None-Match names it (the legacy app sends no ETag, so clients that
+ *   never send If-None-Match see exactly the old exchange plus one header).
  * - Compression: the coding Accept-Encoding weighs highest (`br` on a tie), when the body is ≥ 1 KiB.
  */
 export function speed(options: SpeedOptions): MiddlewareHandler<GatewayEnv> {
   const memo = new Map<string, Buffer>()
   return async (c, next) => {
     await next()
-    if (!options.etag && !options.compression) return
     if (sentByProxy(c) || c.res.status !== 200 || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return
-    const json = jsonBodyOf(c.res)
-    if (!json) return
-    const headers = c.res.headers
-    let etag = headers.get('etag') ?? json.etag
+    if (!isJson(c.res)) return
+    let etag = c.res.headers.get('etag') ?? undefined
+    if (!options.etag) {
+      c.res.headers.delete('etag')
+      etag = undefined
+    }
+    if (!options.etag && !options.compression) return
+    // Read only what is needed: a known ETag that matches, or a memoized compressed body, needs no text.
+    let text: string | undefined
+    const bodyText = async () => {
+      if (text === undefined) {
+        // Read once, then put an equivalent string-bodied Response back (cheaper to send than a clone's stream).
+        const { status, headers } = c.res
+        text = await c.res.text()
+        c.res = undefined
+        c.res = new Response(text, { status, headers })
+      }
+      return text
+    }
     if (options.etag) {
-      etag ??= bodyEtag(json.text)
+      etag ??= bodyEtag(await bodyText())
       if (ifNoneMatchIncludes(c.req.header('if-none-match'), etag)) {
-        const notModified = new Headers(headers)
+        const notModified = new Headers(c.res.headers)
         for (const name of ['content-type', 'content-length', 'content-encoding']) notModified.delete(name)
         notModified.set('etag', etag)
         if (options.compression) notModified.append('vary', 'Accept-Encoding')
+        await c.res.body?.cancel()
         c.res = undefined
         c.res = new Response(null, { status: 304, headers: notModified })
         return
       }
-      headers.set('etag', etag)
+      c.res.headers.set('etag', etag)
     }
-    if (!options.compression || json.text.length < MIN_COMPRESS_BYTES) return
-    headers.append('vary', 'Accept-Encoding')
+    if (!options.compression) return
+    const memoKey = (encoding: Encoding) => (etag ? `${encoding}:${etag}` : undefined)
     const encoding = negotiate(c)
-    if (!encoding) return
-    const memoKey = etag ? `${encoding}:${etag}` : undefined
-    let compressed = memoKey ? memo.get(memoKey) : undefined
+    let compressed = encoding ? memo.get(memoKey(encoding) ?? '') : undefined
     if (!compressed) {
-      compressed = encoding === 'br' ? await brotli(json.text, BROTLI_OPTIONS) : await gzipAsync(json.text, GZIP_OPTIONS)
-      if (memoKey && compressed.length <= MEMO_MAX_BYTES) {
+      const body = await bodyText()
+      if (body.length < MIN_COMPRESS_BYTES) return
+      c.res.headers.append('vary', 'Accept-Encoding')
+      if (!encoding) return
+      compressed = encoding === 'br' ? await brotli(body, BROTLI_OPTIONS) : await gzipAsync(body, GZIP_OPTIONS)
+      const key = memoKey(encoding)
+      if (key && compressed.length <= MEMO_MAX_BYTES) {
         if (memo.size >= MEMO_ENTRIES) memo.delete(memo.keys().next().value!)
-        memo.set(memoKey, compressed)
+        memo.set(key, compressed)
       }
-    }
-    const out = new Headers(headers)
-    out.set('content-encoding', encoding)
+    } else c.res.headers.append('vary', 'Accept-Encoding')
+    const out = new Headers(c.res.headers)
+    out.set('content-encoding', encoding!)
     out.delete('content-length')
+    await c.res.body?.cancel()
     c.res = undefined
     c.res = new Response(c.req.method === 'HEAD' ? null : new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.length), { status: 200, headers: out })
   }
 }
+
+const isJson = (response: Response) => /^application\/json\b/i.test(response.headers.get('content-type') ?? '')
 
 function ifNoneMatchIncludes(header: string | undefined, etag: string): boolean {
   if (!header) return false
