@@ -5,46 +5,34 @@ import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { ObjectId } from 'mongodb'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
+import { startGateway, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { readJson } from '../support/http.js'
 import { startRedis } from '../support/redis.js'
+import { useTestStack } from '../support/stack.js'
 
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
+const stack = useTestStack({ prefix: 'cache', seed: (db) => seed(db, { items: 30, movements: 100 }), gateway: false })
 let redis: Awaited<ReturnType<typeof startRedis>>
-let cookie: string
 let item: { _id: ObjectId; codigo: string; quantidade: number }
 const gateways: GatewayProcess[] = []
 
 beforeAll(async () => {
-  testDb = await connectTestDb('cache')
-  await seed(testDb.db, { items: 30, movements: 100 })
-  ;[legacy, redis] = await Promise.all([
-    startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY }),
-    startRedis(),
-  ])
-  cookie = await login(legacy.url)
-  item = (await testDb.db.collection('itens').findOne({ ativo: true }, { sort: { codigo: 1 } })) as unknown as typeof item
+  redis = await startRedis()
+  item = (await stack().db.collection('itens').findOne({ ativo: true }, { sort: { codigo: 1 } })) as unknown as typeof item
 })
 
 afterAll(async () => {
   await Promise.all(gateways.map((g) => g.stop()))
-  await legacy?.stop()
   await redis?.stop()
-  await testDb?.drop()
 })
 
 async function gateway(env: Record<string, string>): Promise<GatewayProcess> {
-  const started = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env })
+  const started = await startGateway({ mongoUri: inject('mongoUri'), dbName: stack().dbName, legacyUrl: stack().legacy.url, env })
   gateways.push(started)
   return started
 }
 
 const get = async (base: string, path: string) => {
-  const response = await fetch(`${base}${path}`, { headers: { cookie } })
+  const response = await fetch(`${base}${path}`, { headers: { cookie: stack().cookie } })
   expect(response.status).toBe(200)
   return readJson(response)
 }
@@ -57,7 +45,7 @@ const stockInTree = async (base: string): Promise<number> => {
 const postEntrada = async (base: string, quantidade: number) => {
   const response = await fetch(`${base}/api/movimentacoes`, {
     method: 'POST',
-    headers: { cookie, 'content-type': 'application/json' },
+    headers: { cookie: stack().cookie, 'content-type': 'application/json' },
     body: JSON.stringify({ item_id: item._id.toHexString(), tipo: 'entrada', quantidade }),
   })
   expect(response.status).toBe(201)
@@ -65,9 +53,9 @@ const postEntrada = async (base: string, quantidade: number) => {
 }
 /** A write the gateway never sees (another app, a script): only the TTL bounds it. */
 const bumpBehindTheGatewaysBack = async (delta: number) => {
-  await testDb.db.collection('itens').updateOne({ _id: item._id }, { $inc: { quantidade: delta } })
+  await stack().db.collection('itens').updateOne({ _id: item._id }, { $inc: { quantidade: delta } })
 }
-const currentStock = async (): Promise<number> => ((await testDb.db.collection('itens').findOne({ _id: item._id })) as unknown as typeof item).quantidade
+const currentStock = async (): Promise<number> => ((await stack().db.collection('itens').findOne({ _id: item._id })) as unknown as typeof item).quantidade
 
 describe('response cache in memory', () => {
   it('serves cached bodies until a movement POST invalidates dashboard and hierarchy together', async () => {
@@ -102,7 +90,7 @@ describe('response cache in memory', () => {
     // One request per new connection: the cluster spreads them over both workers, each fills its own cache.
     const freshGet = () =>
       new Promise<number>((resolve, reject) => {
-        const req = http.get(`${gw.url}/api/estoque/hierarquia`, { headers: { cookie }, agent: false }, (res) => {
+        const req = http.get(`${gw.url}/api/estoque/hierarquia`, { headers: { cookie: stack().cookie }, agent: false }, (res) => {
           let body = ''
           res.setEncoding('utf8')
           res.on('data', (chunk: string) => (body += chunk))
@@ -161,7 +149,7 @@ describe('response cache in Redis (REDIS_URL)', () => {
     expect(JSON.stringify(tree0)).not.toContain(nome)
     const response = await fetch(`${gw.url}/api/estoque/itens/${item._id.toHexString()}`, {
       method: 'PUT',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie: stack().cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ nome }),
     })
     expect(response.status).toBe(200)
@@ -177,7 +165,7 @@ describe('response cache in Redis (REDIS_URL)', () => {
     expect(tree0).not.toContain('CACHE-NEW')
     const created = await fetch(`${gw.url}/api/estoque/itens`, {
       method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie: stack().cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ codigo: 'CACHE-NEW', nome: 'Created by the cache test', quantidade: 3 }),
     })
     expect([created.status, created.headers.get('x-gateway-upstream')]).toEqual([201, 'gateway'])
@@ -185,7 +173,7 @@ describe('response cache in Redis (REDIS_URL)', () => {
     expect((await get(gw.url, '/api/dashboard')).total_itens).toBe(total0 + 1)
     expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).toContain('CACHE-NEW')
 
-    const deleted = await fetch(`${gw.url}/api/estoque/itens/${_id}`, { method: 'DELETE', headers: { cookie } })
+    const deleted = await fetch(`${gw.url}/api/estoque/itens/${_id}`, { method: 'DELETE', headers: { cookie: stack().cookie } })
     expect([deleted.status, deleted.headers.get('x-gateway-upstream'), await deleted.text()]).toEqual([200, 'gateway', '{"ok":true}\n'])
     expect((await get(gw.url, '/api/dashboard')).total_itens).toBe(total0)
     expect(JSON.stringify(await get(gw.url, '/api/estoque/hierarquia'))).not.toContain('CACHE-NEW')

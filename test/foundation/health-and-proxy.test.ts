@@ -1,43 +1,23 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp } from '../../scripts/dev/legacy-app.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { describe, expect, inject, it } from 'vitest'
+import { startGateway } from '../../scripts/dev/gateway-process.js'
 import { freePort } from '../../scripts/dev/ports.js'
 import { readJson } from '../support/http.js'
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
+import { useTestStack } from '../support/stack.js'
 
-type Started = { stop(): Promise<unknown> }
-const started: Started[] = []
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacyUrl: string
-let gateway: GatewayProcess
-
-beforeAll(async () => {
-  testDb = await connectTestDb('foundation')
-  await seed(testDb.db, { items: 20, movements: 60 })
-  const legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY })
-  started.push(legacy)
-  legacyUrl = legacy.url
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl })
-  started.push(gateway)
-})
-
-afterAll(async () => {
-  for (const server of started.reverse()) await server.stop()
-  await testDb?.drop()
-})
+const stack = useTestStack({ prefix: 'foundation', seed: (db) => seed(db, { items: 20, movements: 60 }), loginThrough: false })
 
 describe('health endpoints', () => {
   it('/healthz answers 200 from the gateway itself', async () => {
-    const response = await fetch(`${gateway.url}/healthz`)
+    const response = await fetch(`${stack().gateway.url}/healthz`)
     expect(response.status).toBe(200)
     expect(response.headers.get('x-gateway-upstream')).toBe('gateway')
     expect(await response.json()).toEqual({ status: 'ok' })
   })
 
   it('/readyz is 200 when MongoDB and the legacy app both answer', async () => {
-    const response = await fetch(`${gateway.url}/readyz`)
+    const response = await fetch(`${stack().gateway.url}/readyz`)
     const body = await readJson(response)
     expect(response.status).toBe(200)
     expect(body.status).toBe('ready')
@@ -47,7 +27,7 @@ describe('health endpoints', () => {
 
   it('/readyz is 503 naming MongoDB when it is down, while /healthz stays 200', async () => {
     const deadMongo = `mongodb://127.0.0.1:${await freePort()}`
-    const isolated = await startGateway({ mongoUri: deadMongo, dbName: 'none', legacyUrl })
+    const isolated = await startGateway({ mongoUri: deadMongo, dbName: 'none', legacyUrl: stack().legacy.url })
     try {
       const ready = await fetch(`${isolated.url}/readyz`)
       const body = await readJson(ready)
@@ -62,7 +42,7 @@ describe('health endpoints', () => {
 
   it('/readyz is 503 naming the legacy app when it is down', async () => {
     const deadLegacy = `http://127.0.0.1:${await freePort()}`
-    const isolated = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: deadLegacy })
+    const isolated = await startGateway({ mongoUri: inject('mongoUri'), dbName: stack().db.databaseName, legacyUrl: deadLegacy })
     try {
       const ready = await fetch(`${isolated.url}/readyz`)
       const body = await readJson(ready)
@@ -82,7 +62,7 @@ describe('health endpoints', () => {
 
 describe('proxying to the legacy app', () => {
   it('serves the login page through the gateway, labelled legacy', async () => {
-    const response = await fetch(`${gateway.url}/login`)
+    const response = await fetch(`${stack().gateway.url}/login`)
     expect(response.status).toBe(200)
     expect(response.headers.get('x-gateway-upstream')).toBe('legacy')
     expect(response.headers.get('x-request-id')).toMatch(/^[\w-]+$/)
@@ -90,29 +70,29 @@ describe('proxying to the legacy app', () => {
   })
 
   it('logs in through the gateway and uses the session cookie on a page and an API call', async () => {
-    const cookie = await login(gateway.url)
+    const cookie = await login(stack().gateway.url)
     expect(cookie).toMatch(/(^|; )session=/)
 
-    const page = await fetch(`${gateway.url}/dashboard`, { headers: { cookie }, redirect: 'manual' })
+    const page = await fetch(`${stack().gateway.url}/dashboard`, { headers: { cookie }, redirect: 'manual' })
     expect(page.status).toBe(200)
     expect(page.headers.get('x-gateway-upstream')).toBe('legacy')
     expect(await page.text()).toContain('Usuário Demo')
 
-    const me = await fetch(`${gateway.url}/api/me`, { headers: { cookie } })
+    const me = await fetch(`${stack().gateway.url}/api/me`, { headers: { cookie } })
     expect(me.status).toBe(200)
     expect(me.headers.get('x-gateway-upstream')).toBe('gateway')
     expect(await me.json()).toMatchObject({ email: 'demo@estoque.local' })
   })
 
   it('passes the legacy 401 and login redirect through unchanged without a session', async () => {
-    const api = await fetch(`${gateway.url}/api/me`)
-    const direct = await fetch(`${legacyUrl}/api/me`)
+    const api = await fetch(`${stack().gateway.url}/api/me`)
+    const direct = await fetch(`${stack().legacy.url}/api/me`)
     expect(api.status).toBe(401)
     expect(await api.json()).toEqual(await direct.json())
 
-    const page = await fetch(`${gateway.url}/dashboard`, { redirect: 'manual' })
+    const page = await fetch(`${stack().gateway.url}/dashboard`, { redirect: 'manual' })
     expect(page.status).toBe(302)
-    expect(page.headers.get('location')).toBe((await fetch(`${legacyUrl}/dashboard`, { redirect: 'manual' })).headers.get('location'))
+    expect(page.headers.get('location')).toBe((await fetch(`${stack().legacy.url}/dashboard`, { redirect: 'manual' })).headers.get('location'))
     expect(page.headers.get('location')).toMatch(/^\/login\?next=(%2F|\/)dashboard$/)
   })
 })

@@ -4,36 +4,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ObjectId, type Db } from 'mongodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
+import { TEST_SECRET_KEY } from '../../scripts/dev/gateway-process.js'
 import { encodeRememberCookie } from '../../compat/flask/login.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
+import { useTestStack } from '../support/stack.js'
+
+// Four sync workers: the legacy app's usual production setting, and enough to interleave requests.
+const stack = useTestStack({ prefix: 'concurrency', seed: (db) => seed(db, { items: 10, movements: 10 }), legacy: { workers: 4 } })
 
 const CONCURRENT = 50
 const STOCK = 20
-
-let database: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
-beforeAll(async () => {
-  database = await connectTestDb('concurrency')
-  await seed(database.db, { items: 10, movements: 10 })
-  const mongoUri = inject('mongoUri')
-  // Four sync workers: the legacy app's usual production setting, and enough to interleave requests.
-  legacy = await startLegacyApp({ mongoUri, dbName: database.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 4 })
-  gateway = await startGateway({ mongoUri, dbName: database.db.databaseName, legacyUrl: legacy.url })
-  cookie = await login(legacy.url)
-})
-
-afterAll(async () => {
-  await Promise.allSettled([gateway?.stop(), legacy?.stop()])
-  await database?.drop()
-})
 
 /** A fresh active item holding exactly STOCK units, so each run starts from the same state. */
 async function freshItem(db: Db, codigo: string): Promise<ObjectId> {
@@ -50,7 +31,7 @@ async function race(baseUrl: string, itemId: ObjectId, options: { path?: string;
   const send = () =>
     fetch(`${baseUrl}${options.path ?? '/api/movimentacoes'}`, {
       method: 'POST',
-      headers: { cookie: options.cookie ?? cookie, 'content-type': 'application/json' },
+      headers: { cookie: options.cookie ?? stack().cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ item_id: String(itemId), tipo: 'saida', quantidade: 1 }),
     }).then(async (response) => ({
       status: response.status,
@@ -58,8 +39,8 @@ async function race(baseUrl: string, itemId: ObjectId, options: { path?: string;
       body: (await response.json()) as Record<string, unknown>,
     }))
   const results = await Promise.all(Array.from({ length: CONCURRENT }, send))
-  const item = await database.db.collection('itens').findOne({ _id: itemId })
-  const movements = await database.db.collection('movimentacoes').countDocuments({ item_id: itemId })
+  const item = await stack().db.collection('itens').findOne({ _id: itemId })
+  const movements = await stack().db.collection('movimentacoes').countDocuments({ item_id: itemId })
   return {
     created: results.filter((result) => result.status === 201).length,
     refused: results.filter((result) => result.status === 400 && result.body.erro === 'Estoque insuficiente').length,
@@ -74,7 +55,7 @@ const DEMO_ID = '5e0be1000100000000000001'
 
 describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, () => {
   it('through the gateway: exactly 20 succeed, the rest get the legacy error, stock 0, 20 movements', async () => {
-    const outcome = await race(gateway.url, await freshItem(database.db, 'RACE-GW'))
+    const outcome = await race(stack().gateway.url, await freshItem(stack().db, 'RACE-GW'))
     expect(outcome.other).toEqual([])
     expect(outcome.created).toBe(STOCK)
     expect(outcome.refused).toBe(CONCURRENT - STOCK)
@@ -88,7 +69,7 @@ describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, ()
     ['authenticated only by a remember_token cookie', 'RACE-GW-REMEMBER', { cookie: `remember_token=${encodeRememberCookie(DEMO_ID, TEST_SECRET_KEY)}` }],
   ] as const
   it.each(spellings)('through the gateway, %s: exactly 20 created, 30 refused, stock 0, all answered by the gateway', async (_label, codigo, options) => {
-    const outcome = await race(gateway.url, await freshItem(database.db, codigo), options)
+    const outcome = await race(stack().gateway.url, await freshItem(stack().db, codigo), options)
     expect(outcome.other).toEqual([])
     expect(outcome.created).toBe(STOCK)
     expect(outcome.refused).toBe(CONCURRENT - STOCK)
@@ -98,7 +79,7 @@ describe(`${CONCURRENT} concurrent saídas of 1 against a stock of ${STOCK}`, ()
   })
 
   it('against the legacy app: its read-modify-write result is recorded (expected to lose updates)', async () => {
-    const outcome = await race(legacy.url, await freshItem(database.db, 'RACE-LEGACY'))
+    const outcome = await race(stack().legacy.url, await freshItem(stack().db, 'RACE-LEGACY'))
     // Every answer is still one of the two legal ones, whatever the interleaving...
     expect(outcome.other).toEqual([])
     expect(outcome.created + outcome.refused).toBe(CONCURRENT)

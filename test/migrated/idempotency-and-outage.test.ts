@@ -2,29 +2,21 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
+import { startGateway, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
 import { freePort } from '../../scripts/dev/ports.js'
+import { useTestStack } from '../support/stack.js'
 
-let legacy: LegacyApp
-let gateway: GatewayProcess
+const stack = useTestStack({ prefix: 'idempotency', seed: (db) => seed(db, { items: 20, movements: 50 }) })
+
 let offline: GatewayProcess
-let cookie: string
 let itemId: string
-let database: Awaited<ReturnType<typeof connectTestDb>>
 
 beforeAll(async () => {
-  database = await connectTestDb('idempotency')
-  await seed(database.db, { items: 20, movements: 50 })
-  const item = await database.db.collection('itens').findOne({ ativo: true })
+  const item = await stack().db.collection('itens').findOne({ ativo: true })
   itemId = String(item!._id)
-  const mongoUri = inject('mongoUri')
-  legacy = await startLegacyApp({ mongoUri, dbName: database.db.databaseName, secretKey: TEST_SECRET_KEY })
-  gateway = await startGateway({ mongoUri, dbName: database.db.databaseName, legacyUrl: legacy.url })
   // Same session secret, but a MongoDB that is not there; no fallback to the legacy app for GETs, so the
   // gateway's own answer is what the client sees.
   const routesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'outage-')), 'routes.json')
@@ -33,21 +25,19 @@ beforeAll(async () => {
   offline = await startGateway({
     mongoUri: `mongodb://127.0.0.1:${await freePort()}`,
     dbName: 'x',
-    legacyUrl: legacy.url,
+    legacyUrl: stack().legacy.url,
     env: { ROUTES_FILE: routesFile },
   })
-  cookie = await login(legacy.url)
 })
 
 afterAll(async () => {
-  await Promise.allSettled([gateway?.stop(), offline?.stop(), legacy?.stop()])
-  await database?.drop()
+  await offline?.stop()
 })
 
-const movementCount = () => database.db.collection('movimentacoes').countDocuments()
+const movementCount = () => stack().db.collection('movimentacoes').countDocuments()
 
-function post(body: unknown, key?: string, base = gateway.url) {
-  const headers: Record<string, string> = { cookie, 'content-type': 'application/json' }
+function post(body: unknown, key?: string, base = stack().gateway.url) {
+  const headers: Record<string, string> = { cookie: stack().cookie, 'content-type': 'application/json' }
   if (key !== undefined) headers['idempotency-key'] = key
   return fetch(`${base}/api/movimentacoes`, { method: 'POST', headers, body: JSON.stringify(body) })
 }
@@ -84,11 +74,11 @@ describe('Idempotency-Key', () => {
   })
 
   it('scopes keys per user: the key of another session is a new key', async () => {
-    const antigo = await login(legacy.url, 'antigo@estoque.local', 'antigo1234')
+    const antigo = await login(stack().legacy.url, 'antigo@estoque.local', 'antigo1234')
     const body = JSON.stringify({ item_id: itemId, tipo: 'entrada', quantidade: 1 })
     const headers = { 'content-type': 'application/json', 'idempotency-key': 'key-shared' }
-    const mine = await fetch(`${gateway.url}/api/movimentacoes`, { method: 'POST', headers: { ...headers, cookie }, body })
-    const theirs = await fetch(`${gateway.url}/api/movimentacoes`, { method: 'POST', headers: { ...headers, cookie: antigo }, body })
+    const mine = await fetch(`${stack().gateway.url}/api/movimentacoes`, { method: 'POST', headers: { ...headers, cookie: stack().cookie }, body })
+    const theirs = await fetch(`${stack().gateway.url}/api/movimentacoes`, { method: 'POST', headers: { ...headers, cookie: antigo }, body })
     expect([mine.status, theirs.status]).toEqual([201, 201])
     expect(theirs.headers.get('idempotent-replayed')).toBeNull()
   })
@@ -112,7 +102,7 @@ describe('Idempotency-Key', () => {
   it('keys expire through a 24 h TTL index', async () => {
     let ttl: number | undefined
     for (let i = 0; i < 50 && ttl === undefined; i++) {
-      const indexes = await database.db.collection('idempotency_keys').listIndexes().toArray().catch(() => [])
+      const indexes = await stack().db.collection('idempotency_keys').listIndexes().toArray().catch(() => [])
       ttl = indexes.find((index) => index.expireAfterSeconds !== undefined)?.expireAfterSeconds
       if (ttl === undefined) await new Promise((resolve) => setTimeout(resolve, 100))
     }
@@ -124,12 +114,12 @@ describe('Never a non-finite stock', () => {
   it('refuses an entrada that would overflow the stock to inf with 400 "Quantidade inválida" (the legacy stores inf)', async () => {
     const { ObjectId, Double } = await import('mongodb')
     const _id = new ObjectId()
-    await database.db.collection('itens').insertOne({ _id, codigo: 'HUGE-1', nome: 'Huge', quantidade: new Double(1.7e308), estoque_minimo: 0, ativo: true })
+    await stack().db.collection('itens').insertOne({ _id, codigo: 'HUGE-1', nome: 'Huge', quantidade: new Double(1.7e308), estoque_minimo: 0, ativo: true })
     const before = await movementCount()
     const answer = await post({ item_id: String(_id), tipo: 'entrada', quantidade: 1.7e308 })
     expect(answer.status).toBe(400)
     expect(await answer.json()).toEqual({ erro: 'Quantidade inválida' })
-    expect((await database.db.collection('itens').findOne({ _id }))!.quantidade).toBe(1.7e308)
+    expect((await stack().db.collection('itens').findOne({ _id }))!.quantidade).toBe(1.7e308)
     expect(await movementCount()).toBe(before)
   })
 })
@@ -144,7 +134,7 @@ describe('MongoDB unavailable', () => {
     const started = Date.now()
     const answer = await fetch(`${offline.url}${path}`, {
       method,
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie: stack().cookie, 'content-type': 'application/json' },
       body: method === 'POST' ? JSON.stringify({ item_id: itemId, tipo: 'entrada', quantidade: 1 }) : undefined,
     })
     expect(Date.now() - started).toBeLessThanOrEqual(2000)
@@ -156,7 +146,7 @@ describe('MongoDB unavailable', () => {
 
 describe('OpenAPI document and Swagger UI (gateway-own endpoints)', () => {
   it('serves /openapi.json with the four migrated operations', async () => {
-    const answer = await fetch(`${gateway.url}/openapi.json`)
+    const answer = await fetch(`${stack().gateway.url}/openapi.json`)
     expect(answer.status).toBe(200)
     expect(answer.headers.get('x-gateway-upstream')).toBe('gateway')
     const document = (await answer.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> }
@@ -167,7 +157,7 @@ describe('OpenAPI document and Swagger UI (gateway-own endpoints)', () => {
   })
 
   it('serves Swagger UI at /docs', async () => {
-    const answer = await fetch(`${gateway.url}/docs`)
+    const answer = await fetch(`${stack().gateway.url}/docs`)
     expect(answer.status).toBe(200)
     expect(answer.headers.get('x-gateway-upstream')).toBe('gateway')
     expect(await answer.text()).toContain('/openapi.json')

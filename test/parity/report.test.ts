@@ -2,21 +2,15 @@
 // same status, same headers that matter, same bytes (gzip bodies compared decompressed).
 import { gunzipSync } from 'node:zlib'
 import { Double, Int32, Long, ObjectId, type Db } from 'mongodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
 import { rawRequest, type RawResponse } from '../proxy/support.js'
 import { addParityFixtures } from './fixtures.js'
+import { useTestStack } from '../support/stack.js'
+
+const stack = useTestStack({ prefix: 'parity_report', seed: async (db) => { await seed(db, { now: new Date() }); await addParityFixtures(db, new Date()); await addReportFixtures(db) }, gateway: { env: { LOG_LEVEL: 'warn' } } })
 
 const REPORT = '/api/relatorios/movimentacoes.csv'
-
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
 
 /** Movements whose cells exercise csv.writer quoting and Python's str() of every number kind. */
 async function addReportFixtures(db: Db): Promise<void> {
@@ -36,25 +30,8 @@ async function addReportFixtures(db: Db): Promise<void> {
   ])
 }
 
-beforeAll(async () => {
-  testDb = await connectTestDb('parity_report')
-  await seed(testDb.db, { now: new Date() })
-  await addParityFixtures(testDb.db, new Date())
-  await addReportFixtures(testDb.db)
-  const dbName = testDb.db.databaseName
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName, secretKey: TEST_SECRET_KEY })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName, legacyUrl: legacy.url, env: { LOG_LEVEL: 'warn' } })
-  cookie = await login(legacy.url)
-})
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
-
 async function both(headers: Record<string, string>, method = 'GET'): Promise<{ via: RawResponse; direct: RawResponse }> {
-  const [via, direct] = await Promise.all([rawRequest(gateway.url, { method, target: REPORT, headers }), rawRequest(legacy.url, { method, target: REPORT, headers })])
+  const [via, direct] = await Promise.all([rawRequest(stack().gateway.url, { method, target: REPORT, headers }), rawRequest(stack().legacy.url, { method, target: REPORT, headers })])
   return { via, direct }
 }
 
@@ -72,7 +49,7 @@ function expectSameReport(via: RawResponse, direct: RawResponse) {
 
 describe('GET /api/relatorios/movimentacoes.csv parity', () => {
   it('identity: same headers, same bytes (quoting, CRLF, str() of numbers, missing fields, orphans)', async () => {
-    const { via, direct } = await both({ cookie, 'accept-encoding': 'identity' })
+    const { via, direct } = await both({ cookie: stack().cookie, 'accept-encoding': 'identity' })
     expect(direct.status).toBe(200)
     expectSameReport(via, direct)
     const text = via.body.toString('utf8')
@@ -84,23 +61,23 @@ describe('GET /api/relatorios/movimentacoes.csv parity', () => {
   it.each([
     ['gzip'], ['gzip, deflate, br'], ['GZIP'], ['gzip;q=0'], ['*'], ['*;q=0'], ['br'], ['identity'], ['gzip;q=2'], ['gzip;x=1'], [''],
   ])('Accept-Encoding %j: compressed exactly when the legacy compresses, same decompressed bytes', async (acceptEncoding) => {
-    const { via, direct } = await both({ cookie, 'accept-encoding': acceptEncoding })
+    const { via, direct } = await both({ cookie: stack().cookie, 'accept-encoding': acceptEncoding })
     expectSameReport(via, direct)
   })
 
   it('no Accept-Encoding header at all', async () => {
-    const { via, direct } = await both({ cookie })
+    const { via, direct } = await both({ cookie: stack().cookie })
     expectSameReport(via, direct)
   })
 
   it('query strings change nothing (the legacy report has no filters)', async () => {
     const target = `${REPORT}?item=x&inicio=2020-01-01&tipo=saida`
-    const [via, direct] = await Promise.all([rawRequest(gateway.url, { target, headers: { cookie } }), rawRequest(legacy.url, { target, headers: { cookie } })])
+    const [via, direct] = await Promise.all([rawRequest(stack().gateway.url, { target, headers: { cookie: stack().cookie } }), rawRequest(stack().legacy.url, { target, headers: { cookie: stack().cookie } })])
     expectSameReport(via, direct)
   })
 
   it('HEAD: same status and headers, no body', async () => {
-    const { via, direct } = await both({ cookie, 'accept-encoding': 'gzip' }, 'HEAD')
+    const { via, direct } = await both({ cookie: stack().cookie, 'accept-encoding': 'gzip' }, 'HEAD')
     expect(via.status).toBe(direct.status)
     for (const name of ['content-type', 'content-disposition', 'vary', 'content-encoding']) expect(via.headers[name]).toBe(direct.headers[name])
     expect(via.body.length).toBe(0)

@@ -4,13 +4,12 @@
 // default), real gateway processes, real sockets on 127.0.0.1.
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { startGateway, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
 import { expectLabelled, rawRequest } from './support.js'
 import { slowBodies, slowHeaders, slowReaders, timeLogin, type Crowd } from './slow-clients.js'
+import { useTestStack } from '../support/stack.js'
 
 /** The issue's bound: GET /login stays under 1 s while the edge is under attack. */
 const LOGIN_BOUND_SECONDS = 1
@@ -19,25 +18,7 @@ const MOVEMENTS = 40_000
 
 /** Several servers start at once on a loaded two-core machine: tsx compiles each gateway at start. */
 const START_MS = 180_000
-
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
-beforeAll(async () => {
-  testDb = await connectTestDb('proxy_overload')
-  await seed(testDb.db, { items: 40, movements: MOVEMENTS })
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 2 })
-  gateway = await startGateway({ healthTimeoutMs: START_MS, mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
-  cookie = await login(gateway.url)
-})
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
+const stack = useTestStack({ prefix: 'proxy_overload', seed: (db) => seed(db, { items: 40, movements: MOVEMENTS }), legacy: { workers: 2 }, gateway: { healthTimeoutMs: START_MS }, loginThrough: 'gateway' })
 
 /** The gateway's own gauge of requests in flight to the legacy app (pool `requests`). */
 async function legacyInFlight(url: string): Promise<number> {
@@ -63,20 +44,20 @@ describe('slow clients', () => {
       // read a byte. The gateway reads each report whole from the legacy app however slowly its client
       // reads, so the legacy app soon has nothing in flight. (A proxy that streams with backpressure keeps
       // the two workers blocked on these reports for as long as the readers like.)
-      const reports = slowReaders(gateway.url, 3, '/api/relatorios/movimentacoes.csv', { cookie })
+      const reports = slowReaders(stack().gateway.url, 3, '/api/relatorios/movimentacoes.csv', { cookie: stack().cookie })
       crowds.push(reports)
       expect(await reports.responded).toEqual([200, 200, 200])
-      await waitFor('the legacy app is done with the unread reports', async () => (await legacyInFlight(gateway.url)) === 0, 90_000)
+      await waitFor('the legacy app is done with the unread reports', async () => (await legacyInFlight(stack().gateway.url)) === 0, 90_000)
       // Then the rest of the crowd, all at once: more non-readers, bodies at 1 byte/s, heads at 1 byte/s.
-      const pages = slowReaders(gateway.url, 17, '/login')
-      crowds.push(pages, slowBodies(gateway.url, 100), slowHeaders(gateway.url, 80))
+      const pages = slowReaders(stack().gateway.url, 17, '/login')
+      crowds.push(pages, slowBodies(stack().gateway.url, 100), slowHeaders(stack().gateway.url, 80))
       expect(crowds.reduce((sum, crowd) => sum + crowd.size, 0)).toBe(200)
       expect(await pages.responded).toEqual(Array(17).fill(200))
       await new Promise((resolve) => setTimeout(resolve, 2000)) // a few bytes into every trickle
 
       const timings = []
       for (let attempt = 0; attempt < 5; attempt++) {
-        timings.push(await timeLogin(gateway.url))
+        timings.push(await timeLogin(stack().gateway.url))
         await new Promise((resolve) => setTimeout(resolve, 500))
       }
       console.info(`GET /login under 200 slow clients: ${timings.map((timing) => `${Math.round(timing.seconds * 1000)} ms`).join(', ')}`)
@@ -99,8 +80,8 @@ describe('overload', () => {
   beforeAll(async () => {
     small = await startGateway({ healthTimeoutMs: START_MS,
       mongoUri: inject('mongoUri'),
-      dbName: testDb.db.databaseName,
-      legacyUrl: legacy.url,
+      dbName: stack().db.databaseName,
+      legacyUrl: stack().legacy.url,
       env: { LEGACY_MAX_CONCURRENCY: String(LIMIT), LEGACY_QUEUE_SIZE: String(QUEUE), LEGACY_RETRY_AFTER_SECONDS: '7' },
     })
   })
@@ -161,7 +142,7 @@ describe('Server-Sent Events', () => {
   /** Opens the chat stream (EventSource sends `Accept: text/event-stream`); resolves when it ends or fails. */
   function chat(url: string): Promise<number> {
     return new Promise((resolve) => {
-      const request = http.get(new URL('/api/chat?mensagem=oi', url), { headers: { cookie, accept: 'text/event-stream' }, agent: false, timeout: 60_000 }, (response) => {
+      const request = http.get(new URL('/api/chat?mensagem=oi', url), { headers: { cookie: stack().cookie, accept: 'text/event-stream' }, agent: false, timeout: 60_000 }, (response) => {
         response.resume()
         response.once('end', () => resolve(response.statusCode ?? 0))
         response.once('error', () => resolve(0))
@@ -173,11 +154,11 @@ describe('Server-Sent Events', () => {
 
   it(`20 open chat streams cannot starve short requests: GET /login stays under ${LOGIN_BOUND_SECONDS} s`, async () => {
     // Each chat holds a sync worker for ~3 s; with 2 workers, unbounded streams would take both.
-    const streams = Array.from({ length: 20 }, () => chat(gateway.url))
+    const streams = Array.from({ length: 20 }, () => chat(stack().gateway.url))
     await new Promise((resolve) => setTimeout(resolve, 700))
     const timings = []
     for (let attempt = 0; attempt < 4; attempt++) {
-      timings.push(await timeLogin(gateway.url))
+      timings.push(await timeLogin(stack().gateway.url))
       await new Promise((resolve) => setTimeout(resolve, 300))
     }
     console.info(`GET /login during 20 chat streams: ${timings.map((timing) => `${Math.round(timing.seconds * 1000)} ms`).join(', ')}`)

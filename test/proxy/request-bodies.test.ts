@@ -3,42 +3,17 @@
 // and timed out when the client stops sending. Real gunicorn app, real gateway, raw sockets.
 import { createHash, randomBytes } from 'node:crypto'
 import net from 'node:net'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { describe, expect, it } from 'vitest'
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
 import { expectLabelled, rawExchange, rawRequest } from './support.js'
+import { useTestStack } from '../support/stack.js'
 
 /** Several servers start at once on a loaded two-core machine: tsx compiles each gateway at start. */
 const START_MS = 180_000
 
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
 const BODY_TIMEOUT_MS = 1500
-
-beforeAll(async () => {
-  testDb = await connectTestDb('proxy_bodies')
-  await seed(testDb.db, { items: 5, movements: 5 })
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 1 })
-  gateway = await startGateway({ healthTimeoutMs: START_MS,
-    mongoUri: inject('mongoUri'),
-    dbName: testDb.db.databaseName,
-    legacyUrl: legacy.url,
-    env: { LEGACY_CLIENT_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) },
-  })
-  cookie = await login(gateway.url)
-})
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
+const stack = useTestStack({ prefix: 'proxy_bodies', seed: (db) => seed(db, { items: 5, movements: 5 }), legacy: { workers: 1 }, gateway: { healthTimeoutMs: START_MS, env: { LEGACY_CLIENT_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) } }, loginThrough: 'gateway' })
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex')
 type Echo = { headers: Array<[string, string]>; corpo: { bytes: number; sha256: string } }
@@ -48,10 +23,10 @@ const echoHeader = (echo: Echo, name: string) => echo.headers.filter(([key]) => 
 describe('request bodies', () => {
   it('a chunked body reaches the legacy app whole, with a Content-Length and no Transfer-Encoding', async () => {
     const body = randomBytes(200 * 1024) // beyond the in-memory bound (64 KiB): spooled to a temp file
-    const response = await rawRequest(gateway.url, {
+    const response = await rawRequest(stack().gateway.url, {
       method: 'POST',
       target: '/api/diagnostico/requisicao',
-      headers: { cookie, 'content-type': 'application/octet-stream' },
+      headers: { cookie: stack().cookie, 'content-type': 'application/octet-stream' },
       body,
       chunked: true,
     })
@@ -64,10 +39,10 @@ describe('request bodies', () => {
   })
 
   it('a transfer coding other than chunked is refused with 501 and never reaches the legacy app', async () => {
-    const host = new URL(gateway.url).host
+    const host = new URL(stack().gateway.url).host
     const response = await rawExchange(
-      gateway.url,
-      ['POST /api/diagnostico/requisicao HTTP/1.1', `Host: ${host}`, `Cookie: ${cookie}`, 'Transfer-Encoding: gzip, chunked', 'Connection: close'],
+      stack().gateway.url,
+      ['POST /api/diagnostico/requisicao HTTP/1.1', `Host: ${host}`, `Cookie: ${stack().cookie}`, 'Transfer-Encoding: gzip, chunked', 'Connection: close'],
       '5\r\nhello\r\n0\r\n\r\n',
     )
     expect(response.status).toBe(501)
@@ -76,11 +51,11 @@ describe('request bodies', () => {
   })
 
   it('a body declared over 32 MiB gets the legacy app\'s own 413, at once, without being read', async () => {
-    const host = new URL(gateway.url).host
-    const api = await rawExchange(gateway.url, [
+    const host = new URL(stack().gateway.url).host
+    const api = await rawExchange(stack().gateway.url, [
       'POST /api/diagnostico/requisicao HTTP/1.1',
       `Host: ${host}`,
-      `Cookie: ${cookie}`,
+      `Cookie: ${stack().cookie}`,
       'Content-Type: application/octet-stream',
       `Content-Length: ${32 * 1024 * 1024 + 1}`,
       'Connection: close',
@@ -88,7 +63,7 @@ describe('request bodies', () => {
     expect(api.status).toBe(413)
     expect(api.headers['content-type']).toBe('application/json')
     expect(api.body.toString()).toBe('{"erro": "Requisi\\u00e7\\u00e3o muito grande"}\n')
-    const page = await rawExchange(gateway.url, ['POST /login HTTP/1.1', `Host: ${host}`, `Content-Length: ${40 * 1024 * 1024}`, 'Connection: close'])
+    const page = await rawExchange(stack().gateway.url, ['POST /login HTTP/1.1', `Host: ${host}`, `Content-Length: ${40 * 1024 * 1024}`, 'Connection: close'])
     expect(page.status).toBe(413)
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(page.body.toString()).toContain('<title>413 Request Entity Too Large</title>')
@@ -96,7 +71,7 @@ describe('request bodies', () => {
 
   it('a chunked body that grows past 32 MiB is cut off with the same 413', async () => {
     const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const { hostname, port, host } = new URL(gateway.url)
+      const { hostname, port, host } = new URL(stack().gateway.url)
       const socket = net.connect(Number(port), hostname)
       let received = ''
       socket.setEncoding('latin1')
@@ -106,7 +81,7 @@ describe('request bodies', () => {
         const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1] ?? 0)
         status ? resolve({ status, text: received }) : reject(new Error(`no answer: ${received.slice(0, 200)}`))
       })
-      socket.write(`POST /api/diagnostico/requisicao HTTP/1.1\r\nHost: ${host}\r\nCookie: ${cookie}\r\nTransfer-Encoding: chunked\r\n\r\n`)
+      socket.write(`POST /api/diagnostico/requisicao HTTP/1.1\r\nHost: ${host}\r\nCookie: ${stack().cookie}\r\nTransfer-Encoding: chunked\r\n\r\n`)
       const chunk = Buffer.alloc(1024 * 1024, 97)
       let sent = 0
       const pump = () => {
@@ -124,15 +99,15 @@ describe('request bodies', () => {
   })
 
   it(`a client that stops sending its body gets 408 after LEGACY_CLIENT_BODY_TIMEOUT_MS (${BODY_TIMEOUT_MS} ms here)`, async () => {
-    const host = new URL(gateway.url).host
+    const host = new URL(stack().gateway.url).host
     const response = await rawExchange(
-      gateway.url,
-      ['POST /api/diagnostico/requisicao HTTP/1.1', `Host: ${host}`, `Cookie: ${cookie}`, 'Content-Type: application/json', 'Content-Length: 100', 'Connection: close'],
+      stack().gateway.url,
+      ['POST /api/diagnostico/requisicao HTTP/1.1', `Host: ${host}`, `Cookie: ${stack().cookie}`, 'Content-Type: application/json', 'Content-Length: 100', 'Connection: close'],
       '{"partial": ',
     )
     expect(response.status).toBe(408)
     expect(response.headers.connection).toBe('close')
     expect(JSON.parse(response.body.toString())).toMatchObject({ erro: 'O envio da requisição demorou demais' })
-    expect(gateway.output()).toContain('request body refused')
+    expect(stack().gateway.output()).toContain('request body refused')
   })
 })

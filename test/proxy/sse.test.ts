@@ -1,37 +1,17 @@
 // Server-Sent Events through the gateway: chunks reach the client as the legacy app yields them, and a
 // client that goes away frees the legacy worker. One gunicorn sync worker, so a busy worker is observable.
 import http from 'node:http'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { describe, expect, it } from 'vitest'
 import { login } from '../support/login.js'
 import { seed } from '../../scripts/seed/index.js'
 import { expectLabelled, logLines, rawRequest } from './support.js'
+import { useTestStack } from '../support/stack.js'
+
+const stack = useTestStack({ prefix: 'proxy_sse', seed: (db) => seed(db, { items: 12, movements: 10 }), legacy: { workers: 1 }, gateway: { env: { TRUST_PROXY: 'loopback' } }, loginThrough: 'gateway' })
 
 /** The legacy chat yields 6 events 0.5 s apart (test/legacy-app/estoque/api_chat.py). */
 const EVENTS = 6
 const SPACING_MS = 500
-
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
-beforeAll(async () => {
-  testDb = await connectTestDb('proxy_sse')
-  await seed(testDb.db, { items: 12, movements: 10 })
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 1 })
-  // TRUST_PROXY: the tests name their requests with X-Request-Id, as a trusted front proxy would.
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, env: { TRUST_PROXY: 'loopback' } })
-  cookie = await login(gateway.url)
-})
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
 
 type Arrival = { at: number; text: string }
 
@@ -42,7 +22,7 @@ function openChat(
 ): Promise<{ response: http.IncomingMessage; arrivals: Arrival[]; completed: boolean }> {
   const url = new URL('/api/chat?mensagem=tem%20cabo%3F', baseUrl)
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { cookie, accept: 'text/event-stream' }, agent: false }, (response) => {
+    const request = http.get(url, { headers: { cookie: stack().cookie, accept: 'text/event-stream' }, agent: false }, (response) => {
       const arrivals: Arrival[] = []
       response.setEncoding('utf8')
       response.on('data', (text: string) => {
@@ -64,7 +44,7 @@ const events = (arrivals: Arrival[]) => arrivals.map((arrival) => arrival.text).
 
 describe('Server-Sent Events', () => {
   it('passes every chunk through as the legacy app yields it, unbuffered', async () => {
-    const via = await openChat(gateway.url)
+    const via = await openChat(stack().gateway.url)
     expectLabelled({ headers: via.response.headers }, 'legacy')
     expect(via.completed).toBe(true)
     expect(via.response.headers['content-type']).toBe('text/event-stream; charset=utf-8')
@@ -72,7 +52,7 @@ describe('Server-Sent Events', () => {
     expect(via.response.headers['x-accel-buffering']).toBe('no')
     expect(via.response.headers['content-length']).toBeUndefined()
 
-    const direct = await openChat(legacy.url)
+    const direct = await openChat(stack().legacy.url)
     expect(events(via.arrivals)).toEqual(events(direct.arrivals))
     expect(events(via.arrivals)).toHaveLength(EVENTS)
     expect(events(via.arrivals).at(-1)).toBe('event: fim\ndata: fim')
@@ -91,8 +71,8 @@ describe('Server-Sent Events', () => {
     let firstAt = 0
     const cut = await new Promise<{ arrivals: Arrival[]; completed: boolean }>((resolve, reject) => {
       const request = http.get(
-        new URL('/api/chat', gateway.url),
-        { headers: { cookie, 'x-request-id': requestId }, agent: false },
+        new URL('/api/chat', stack().gateway.url),
+        { headers: { cookie: stack().cookie, 'x-request-id': requestId }, agent: false },
         (response) => {
           expect(response.headers['x-request-id']).toBe(requestId)
           response.once('data', (text: string) => {
@@ -109,13 +89,13 @@ describe('Server-Sent Events', () => {
     // gunicorn has one sync worker: while it runs the chat generator nothing else is served. Had the proxy
     // kept the legacy request open, the worker would be busy until the last event, (EVENTS - 1) × 0.5 s
     // after the first one; closing the upstream connection makes its next write fail and frees it.
-    const answered = await rawRequest(legacy.url, { target: '/login' })
+    const answered = await rawRequest(stack().legacy.url, { target: '/login' })
     const answeredAt = performance.now()
     expect(answered.status).toBe(200)
     expect(answeredAt - firstAt).toBeLessThan((EVENTS - 1) * SPACING_MS - 100)
 
-    const lines = logLines(gateway.output()).filter((entry) => entry.requestId === requestId)
+    const lines = logLines(stack().gateway.output()).filter((entry) => entry.requestId === requestId)
     expect(lines.map((entry) => entry.msg)).toContain('client closed the connection; legacy request closed')
-    expect(gateway.output()).not.toMatch(/unhandled/i)
+    expect(stack().gateway.output()).not.toMatch(/unhandled/i)
   })
 })
