@@ -4,7 +4,7 @@ import type { GatewayEnv } from '../core/env.js'
 import { overrideSchema, type RouteOverride, type RouteSettings } from '../core/route-settings.js'
 import { validateRoutes } from '../core/validate-routes.js'
 import type { LiveOverrides } from './live-overrides.js'
-import type { RouteStateStore } from './route-state-store.js'
+import { describeRoute, type ControlServices } from './route-view.js'
 
 const changeSchema = overrideSchema.omit({ shadowIgnore: true }).extend({
   reason: z.string().trim().min(1, 'a reason is required').max(500),
@@ -12,19 +12,20 @@ const changeSchema = overrideSchema.omit({ shadowIgnore: true }).extend({
 })
 const clearSchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional(), by: z.string().trim().min(1).max(100).optional() })
 
-export type ControlApiDeps = { settings: RouteSettings; store: RouteStateStore; live: LiveOverrides; instance: string }
+export type ControlApiDeps = { settings: RouteSettings; control: ControlServices }
 
 /**
  * The live control of routes (mounted behind the admin token):
  * `GET /_gateway/routes`, `PUT /_gateway/routes/{name}`, `DELETE /_gateway/routes/{name}/override`,
- * `GET /_gateway/audit`. A change is validated like the start-up configuration, stored in the shared
+ * `GET /_gateway/audit` (schedules: control/schedule-api.ts). A change is validated like the start-up configuration, stored in the shared
  * store, applied here at once and by every other instance on its next refresh.
  */
-export function controlApi({ settings, store, live, instance }: ControlApiDeps): Hono<GatewayEnv> {
+export function controlApi({ settings, control }: ControlApiDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
+  const { store, live, instance } = control
   const declaration = (name: string) => settings.declarations.find((route) => route.name === name)
 
-  app.get('/_gateway/routes', (c) => c.json({ routes: settings.declarations.map((route) => describeRoute(settings, live, route.name)), live: liveStatus(live, instance) }, 200, { 'cache-control': 'no-store' }))
+  app.get('/_gateway/routes', (c) => c.json({ routes: settings.declarations.map((route) => describeRoute(settings, control, route.name)), live: liveStatus(live, instance) }, 200, { 'cache-control': 'no-store' }))
 
   app.put('/_gateway/routes/:name', async (c) => {
     const name = c.req.param('name')
@@ -40,7 +41,7 @@ export function controlApi({ settings, store, live, instance }: ControlApiDeps):
     if (problems.length > 0) return c.json({ erro: 'invalid change', problems }, 400)
     const stored = await store.set(name, override, reason, by ?? c.req.header('x-admin-user') ?? 'admin-api')
     live.applyLocally(name, stored)
-    return c.json(describeRoute(settings, live, name))
+    return c.json(describeRoute(settings, control, name))
   })
 
   app.delete('/_gateway/routes/:name/override', async (c) => {
@@ -51,7 +52,7 @@ export function controlApi({ settings, store, live, instance }: ControlApiDeps):
     const cleared = await store.clear(name, parsed.data.reason ?? 'override cleared', parsed.data.by ?? c.req.header('x-admin-user') ?? 'admin-api')
     if (!cleared) return c.json({ erro: 'no live override', problems: [`route "${name}" has no live override`] }, 404)
     live.applyLocally(name, undefined)
-    return c.json(describeRoute(settings, live, name))
+    return c.json(describeRoute(settings, control, name))
   })
 
   app.get('/_gateway/audit', async (c) => {
@@ -69,27 +70,12 @@ export function changeProblems(settings: RouteSettings, name: string, override: 
   return validateRoutes([route], [...layers, { source: 'live', overrides: { [name]: override } }]).filter((problem) => problem.includes('(live override)'))
 }
 
-function describeRoute(settings: RouteSettings, live: LiveOverrides, name: string) {
-  const route = settings.declarations.find((candidate) => candidate.name === name)!
-  const stored = live.status().overrides.get(name)
-  return {
-    methods: route.methods,
-    rule: route.rule,
-    ...settings.get(name),
-    declared: { mode: route.mode, fallback: route.fallback ?? false },
-    file: settings.layer('file')[name] ?? null,
-    env: settings.layer('env')[name] ?? null,
-    live: stored ? { override: stored.override, reason: stored.reason, by: stored.by, at: stored.at } : null,
-    appliedHereAt: live.status().appliedAt.get(name) ?? null,
-  }
-}
-
 function liveStatus(live: LiveOverrides, instance: string) {
   const { refreshedAt, error } = live.status()
   return { instance, pid: process.pid, refreshedAt, storeReachable: error === null, error }
 }
 
-async function readJson(request: Request): Promise<unknown> {
+export async function readJson(request: Request): Promise<unknown> {
   const text = await request.text()
   if (text.trim() === '') return undefined
   try {

@@ -57,6 +57,30 @@ export class RouteStateStore {
     return { _id: route, override, reason, by, at }
   }
 
+  /**
+   * The guards' rollback: sets the route's live override to `legacy` (keeping its other fields) unless it is
+   * legacy already. Conditional, so when several processes see the same breach at once exactly one write
+   * and one audit entry are made; the others get false.
+   */
+  async rollBack(route: string, reason: string, by = 'auto-rollback'): Promise<boolean> {
+    const at = new Date()
+    let before: StoredOverride | null
+    try {
+      before = await this.overrides.findOneAndUpdate(
+        { _id: route, 'override.mode': { $ne: 'legacy' } },
+        { $set: { 'override.mode': 'legacy', reason, by, at }, $unset: { 'override.canaryPercent': '' } },
+        { upsert: true, returnDocument: 'before', writeConcern: { w: 'majority' } },
+      )
+    } catch (error) {
+      // The upsert met the existing (already legacy) document: another process rolled it back first.
+      if ((error as { code?: number }).code === 11000) return false
+      throw error
+    }
+    const { canaryPercent: _dropped, ...kept } = before?.override ?? {}
+    await this.record({ route, action: 'set', from: before?.override ?? null, to: { ...kept, mode: 'legacy' }, reason, by, at })
+    return true
+  }
+
   /** Removes a route's live override; false when there was none. */
   async clear(route: string, reason: string, by: string): Promise<boolean> {
     const before = await this.overrides.findOneAndDelete({ _id: route }, { writeConcern: { w: 'majority' } })

@@ -30,6 +30,12 @@ export type LegacyForward = (c: Context<GatewayEnv>, init?: LegacyForwardInit) =
 /** A finished decision with its outcome, for metrics, logs and guards. */
 export type DecisionEvent = Decision & { method: string; status?: number; failure?: string }
 
+/**
+ * How a declared route's request ended, once answered: who answered, its status, how long it took. `failure`
+ * says how a gateway run failed; `fallback`: the gateway failed and the legacy app answered.
+ */
+export type OutcomeEvent = { route: string; side: Side; status: number; ms: number; failure?: 'database-unavailable' | 'error'; fallback?: boolean }
+
 export type ShadowRequest = {
   c: Context<GatewayEnv>
   route: EffectiveRoute
@@ -46,6 +52,8 @@ export type DispatchOptions = RunRouteDeps & {
   /** Shadow mode: the legacy app answers the client; the comparison runs aside. */
   shadow: (request: ShadowRequest) => Promise<Response>
   observe: (event: DecisionEvent) => void
+  /** Every answered request of a declared route (the guards' windows); must not block. */
+  outcome?: (event: OutcomeEvent) => void
   /** A tester's explicit choice of side (admin-authorized header), if any. */
   overrideSide?: (c: Context<GatewayEnv>) => Side | undefined
 }
@@ -71,6 +79,12 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
   }
 
   async function decideAndServe(c: Context<GatewayEnv>, stickyKey: () => string): Promise<Response> {
+    const started = performance.now()
+    const report = (route: string, side: Side, response: Response, extra: Pick<OutcomeEvent, 'failure' | 'fallback'> = {}) => {
+      const status = isAlreadySent(response) ? (c.env?.outgoing?.statusCode ?? 0) : response.status
+      options.outcome?.({ route, side, status, ms: performance.now() - started, ...extra })
+      return response
+    }
     const facts = requestFacts(c)
     const routed = router.route(facts.method, facts.rawTarget)
     if (!routed) {
@@ -84,12 +98,12 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
     if (decision.side === 'legacy') {
       if (effective.mode === 'shadow' && decision.why === 'mode') {
         observe({ ...decision, method: facts.method })
-        return options.shadow({ c, route: effective, facts, runGateway: (body) => run(routed, facts, options, { shadow: true, body }) })
+        return report(effective.name, 'legacy', await options.shadow({ c, route: effective, facts, runGateway: (body) => run(routed, facts, options, { shadow: true, body }) }))
       }
       observe({ ...decision, method: facts.method })
-      return legacy(c)
+      return report(effective.name, 'legacy', await legacy(c))
     }
-    return serveFromGateway(c, routed, facts, effective, decision, options)
+    return serveFromGateway(c, routed, facts, effective, decision, options, report)
   }
 }
 
@@ -111,6 +125,7 @@ async function serveFromGateway(
   effective: EffectiveRoute,
   decision: Decision,
   options: DispatchOptions,
+  report: (route: string, side: Side, response: Response, extra?: Pick<OutcomeEvent, 'failure' | 'fallback'>) => Response,
 ): Promise<Response> {
   const ctx = routeContext(facts, routed.route, routed.params, options.services, { shadow: false })
   const outcome = await runRoute(ctx, options)
@@ -118,17 +133,17 @@ async function serveFromGateway(
   if (outcome.kind === 'defer') {
     options.observe({ route: effective.name, side: 'legacy', why: 'defer', detail: outcome.reason, method })
     const body = ctx.bodyBytes()
-    return options.legacy(c, body ? { body } : undefined)
+    return report(effective.name, 'legacy', await options.legacy(c, body ? { body } : undefined))
   }
   const { response, failure } = outcome
   // The legacy app shares the database: when it is down, the legacy would only wait on it too.
   if (effective.fallback && failure === 'error' && isIdempotentMethod(method)) {
     options.observe({ route: effective.name, side: 'legacy', why: 'fallback', detail: `status-${response.status}`, method })
     await response.body?.cancel().catch(() => undefined)
-    return options.legacy(c)
+    return report(effective.name, 'legacy', await options.legacy(c), { failure, fallback: true })
   }
   options.observe({ ...decision, method, status: response.status, ...(failure ? { failure } : {}) })
-  return response
+  return report(effective.name, 'gateway', response, failure ? { failure } : {})
 }
 
 function run(routed: RoutedRequest, facts: RequestFacts, options: DispatchOptions, init: { shadow: boolean; body?: Uint8Array }) {

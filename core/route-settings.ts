@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { routeModes, type RouteDeclaration, type RouteMode } from './route.js'
+import { guardPolicySchema, mergeGuards, type GuardPolicy } from './guard-policy.js'
 
 /**
  * Who answers a declared route, as layers: the declaration ◄ ROUTES_FILE ◄ ROUTE_MODES ◄ live overrides (the
@@ -11,6 +12,8 @@ export type RouteOverride = {
   canaryPercent?: number
   fallback?: boolean
   shadowIgnore?: string[]
+  /** Field by field over the guards of the layers below (core/guard-policy.ts). */
+  guards?: GuardPolicy
 }
 export const settingsSources = ['declared', 'file', 'env', 'live'] as const
 export type SettingsSource = (typeof settingsSources)[number]
@@ -22,6 +25,8 @@ export type EffectiveRoute = {
   canaryPercent: number
   fallback: boolean
   shadowIgnore: readonly string[]
+  /** The guards in force, merged over every layer (empty: none). */
+  guards: GuardPolicy
   /** The most specific layer that set any field. */
   source: SettingsSource
 }
@@ -33,6 +38,7 @@ export const overrideSchema = z.strictObject({
   canaryPercent: z.number().min(0).max(100).optional(),
   fallback: z.boolean().optional(),
   shadowIgnore: z.array(z.string().min(1)).optional(),
+  guards: guardPolicySchema.optional(),
 })
 const overridesFileSchema = z.strictObject({ routes: z.record(z.string(), overrideSchema) })
 
@@ -85,8 +91,10 @@ export function resolve(declaration: RouteDeclaration, layers: readonly Override
     canaryPercent: DEFAULT_CANARY_PERCENT,
     fallback: declaration.fallback ?? false,
     shadowIgnore: declaration.shadow?.ignore ?? [],
+    guards: {},
     source: 'declared',
   }
+  const guardLayers: (GuardPolicy | undefined)[] = [declaration.guards]
   let percentSet = false
   for (const source of settingsSources.slice(1)) {
     const override = layers.find((layer) => layer.source === source)?.overrides[declaration.name]
@@ -98,8 +106,10 @@ export function resolve(declaration: RouteDeclaration, layers: readonly Override
     }
     if (override.fallback !== undefined) route.fallback = override.fallback
     if (override.shadowIgnore !== undefined) route.shadowIgnore = override.shadowIgnore
+    guardLayers.push(override.guards)
     route.source = source
   }
+  route.guards = mergeGuards(guardLayers)
   if (!percentSet && route.mode !== 'canary') route.canaryPercent = 0
   return route
 }

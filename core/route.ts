@@ -3,6 +3,7 @@ import type { Db } from 'mongodb'
 import type { SessionUser } from './auth/session-user.js'
 import type { Logger } from './logger.js'
 import type { ResponseCache } from './response-cache.js'
+import type { GuardPolicy } from './guard-policy.js'
 
 /**
  * A migrated route, declared once in its `routes/<group>/` folder. Everything else — the router, the
@@ -26,6 +27,8 @@ export type RouteDeclaration = {
   bodyLimitBytes?: number
   /** Shadow mode: JSON paths that may legitimately differ; a write route must say how it is compared. */
   shadow?: { ignore?: readonly string[]; compareWrites?: 'validation-only' }
+  /** Automatic rollback guards (core/guard-policy.ts); overridable by ROUTES_FILE and live overrides. */
+  guards?: GuardPolicy
   /** OpenAPI description (request/responses); method and path are derived from the declaration. */
   openapi: Omit<RouteConfig, 'method' | 'path'>
   /** Absent while a route is only declared (scaffolded): it can then only be in `legacy` mode. */

@@ -10,7 +10,7 @@ import { loginRequired, sessionSecretKeys } from '../core/auth/require-user.js'
 import { createUserLookup } from '../core/auth/user-lookup.js'
 import { DbAdmission } from '../core/db-admission.js'
 import type { RouteServices } from '../core/route.js'
-import { GatewayMetrics } from './observability/metrics.js'
+import type { GatewayMetrics } from './observability/metrics.js'
 import { requestLog } from './observability/request-log.js'
 import { requestId } from './observability/request-id.js'
 import { forwardingTrust } from '../core/forwarding-trust.js'
@@ -28,9 +28,10 @@ import type { ResponseCache } from '../core/response-cache.js'
 import { invalidateOnWrites } from './cache/invalidate-on-writes.js'
 import { speed } from './speed/speed.js'
 import { openApiPath } from './routing/url-map.js'
-import type { RouteStateStore } from '../control/route-state-store.js'
-import type { LiveOverrides } from '../control/live-overrides.js'
 import { controlApi } from '../control/admin-api.js'
+import { scheduleApi } from '../control/schedule-api.js'
+import { sharedCounts } from '../control/shared-counts.js'
+import type { ControlPlane } from './control-plane.js'
 import { clusterAwareMetrics } from './cluster.js'
 import { testerOverride } from './routing/tester-override.js'
 
@@ -44,14 +45,14 @@ export type AppDeps = {
   urlMap: UrlMatcher
   /** CACHE_TTL_MS > 0: the dashboard / hierarchy response cache (memory or Redis). */
   cache?: ResponseCache
-  control: { store: RouteStateStore; live: LiveOverrides; instance: string }
+  metrics: GatewayMetrics
+  control: ControlPlane
 }
 
 /** The whole gateway as one Hono app, shared by the Node server and the Vercel function. */
-export function createApp({ config, mongo, logger, settings, urlMap, cache, control }: AppDeps): GatewayApp {
+export function createApp({ config, mongo, logger, settings, urlMap, cache, metrics, control }: AppDeps): GatewayApp {
   const app = new Hono<GatewayEnv>()
-  const metrics = new GatewayMetrics()
-  const recorder = new ShadowRecorder(metrics)
+  const recorder = new ShadowRecorder(metrics, (route, result) => control.recorder.recordComparison(route, result))
   const legacy: LegacyForward = legacyProxy({
     target: config.LEGACY_URL,
     connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
@@ -129,9 +130,13 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
       shadow: recorder,
       token: config.ADMIN_TOKEN,
       enabled: adminEnabled,
-      control: controlApi({ settings, store: control.store, live: control.live, instance: control.instance }),
+      control: controlApi({ settings, control }).route('/', scheduleApi({ settings, control })),
       metricsText: clusterAwareMetrics(metrics.registry),
       instance: control.instance,
+      shared: {
+        counts: () => sharedCounts(control.windows),
+        status: () => ({ dbBreaker: control.breaker.status(), windows: control.recorder.status(), guards: control.loop.status() }),
+      },
     }),
   )
   app.route('/', openApiDocs(settings.declarations, openApiPath))
@@ -146,10 +151,12 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, cont
         secretKeys,
         userLookup: createUserLookup(mongo.db.collection('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX }),
       }),
-      admit: (work) => admission.run(work),
+      // The breaker first: while it is open a run is refused at once, before it could queue for the database.
+      admit: (work) => control.breaker.run(() => admission.run(work)),
       logger,
       shadow: shadowRunner(legacy, recorder, config.SHADOW_BODY_LIMIT_BYTES),
       observe: (event) => metrics.countDecision(event),
+      outcome: (event) => control.recorder.recordOutcome(event),
       overrideSide: testerOverride(config.ADMIN_TOKEN),
     }),
   )

@@ -11,9 +11,9 @@ import { createResponseCache, type ResponseCache } from '../core/response-cache.
 import { broadcastCacheInvalidation, onPeerCacheInvalidation } from './cluster.js'
 import { legacyUrlMap } from './routing/url-map.js'
 import { hostname } from 'node:os'
-import { RouteStateStore } from '../control/route-state-store.js'
-import { LiveOverrides } from '../control/live-overrides.js'
-import { changeProblems } from '../control/admin-api.js'
+import type { LiveOverrides } from '../control/live-overrides.js'
+import { createControlPlane } from './control-plane.js'
+import { GatewayMetrics } from './observability/metrics.js'
 
 export type Gateway = {
   app: GatewayApp
@@ -42,19 +42,19 @@ export function createGateway(config: Config, logger: Logger = createLogger(conf
     peers: { broadcast: broadcastCacheInvalidation, onInvalidation: onPeerCacheInvalidation },
   })
   const instance = config.INSTANCE_ID ?? `${hostname()}:${process.pid}`
-  const store = new RouteStateStore(mongo.db, instance)
-  const live = new LiveOverrides(store, settings, logger, config.LIVE_REFRESH_MS, (name, override) => changeProblems(settings, name, override))
-  const app = createApp({ config, mongo, logger, settings, urlMap, cache, control: { store, live, instance } })
-  live.start()
+  const metrics = new GatewayMetrics()
+  const control = createControlPlane({ config, db: mongo.db, settings, logger, metrics, instance })
+  const app = createApp({ config, mongo, logger, settings, urlMap, cache, metrics, control })
+  control.start()
   const close = async () => {
-    live.stop()
+    await control.stop()
     await Promise.all([mongo.close(), cache?.close()])
   }
   const ensureIndexes = async () => {
     await ensureRouteIndexes(mongo.db)
-    await store.ensureIndexes()
+    await control.ensureIndexes()
   }
-  return { app, config, logger, mongo, settings, cache, live, ensureIndexes, close }
+  return { app, config, logger, mongo, settings, cache, live: control.live, ensureIndexes, close }
 }
 
 /** The route settings this configuration puts in force; throws a ConfigError listing every problem. */

@@ -1,5 +1,5 @@
 /**
- * `npm run routes -- list | set NAME MODE [--percent N] [--fallback on|off] --reason TEXT | clear NAME [--reason TEXT] | audit [NAME]`
+ * `npm run routes -- list | set NAME MODE … | clear NAME … | audit [NAME] | schedule NAME STEP… | schedule NAME pause|resume|clear|show`
  * Live route control from a terminal, through the admin API of a running gateway:
  * GATEWAY_URL (default http://127.0.0.1:3000) and ADMIN_TOKEN.
  */
@@ -11,6 +11,10 @@ const USAGE = `usage: npm run routes -- list
        npm run routes -- set NAME MODE [--percent N] [--fallback on|off] --reason TEXT
        npm run routes -- clear NAME [--reason TEXT]
        npm run routes -- audit [NAME]
+       npm run routes -- schedule NAME STEP... --hold SECONDS --min-requests N [--reason TEXT]
+       npm run routes -- schedule NAME pause|resume|clear|show
+  STEP: shadow, canary:PERCENT or migrated, e.g. shadow canary:5 canary:25 canary:50 migrated; each step is
+  held at least --hold seconds and --min-requests requests, and promoted only while the route's guards hold
 env: GATEWAY_URL (default http://127.0.0.1:3000), ADMIN_TOKEN`
 
 type RouteRow = { name: string; methods: string[]; rule: string; mode: string; canaryPercent: number; fallback: boolean; source: string; live: { reason: string; by: string; at: string } | null }
@@ -19,9 +23,16 @@ export async function runRoutesCli(argv: string[], env: NodeJS.ProcessEnv, print
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { percent: { type: 'string' }, reason: { type: 'string' }, fallback: { type: 'string' }, by: { type: 'string' } },
+    options: {
+      percent: { type: 'string' },
+      reason: { type: 'string' },
+      fallback: { type: 'string' },
+      by: { type: 'string' },
+      hold: { type: 'string' },
+      'min-requests': { type: 'string' },
+    },
   })
-  const [command, name, mode] = positionals
+  const [command, name, mode, ...more] = positionals
   const base = (env.GATEWAY_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '')
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-admin-user': values.by ?? env.USER ?? 'cli' }
   if (env.ADMIN_TOKEN) headers.authorization = `Bearer ${env.ADMIN_TOKEN}`
@@ -73,6 +84,24 @@ export async function runRoutesCli(argv: string[], env: NodeJS.ProcessEnv, print
       for (const entry of json.entries as Array<Record<string, unknown>>) {
         print(`${String(entry.at)}  ${String(entry.route).padEnd(24)} ${String(entry.action).padEnd(5)} ${JSON.stringify(entry.from)} → ${JSON.stringify(entry.to)}  by ${String(entry.by)}: ${String(entry.reason)}`)
       }
+      return 0
+    }
+    case 'schedule': {
+      if (!name || !mode) return usage(print)
+      const path = `/_gateway/routes/${encodeURIComponent(name)}/schedule`
+      const action = more.length === 0 && ['pause', 'resume', 'clear', 'show'].includes(mode) ? mode : 'put'
+      if (action === 'put' && (values.hold === undefined || values['min-requests'] === undefined)) return usage(print)
+      const { ok, json } =
+        action === 'show'
+          ? await call('GET', '/_gateway/routes').then(({ ok, json }) => ({ ok, json: ((json.routes as Array<Record<string, unknown>>) ?? []).find((route) => route.name === name) ?? {} }))
+          : action === 'clear'
+            ? await call('DELETE', path)
+            : action === 'put'
+              ? await call('PUT', path, { steps: [mode, ...more], holdSeconds: Number(values.hold), minRequests: Number(values['min-requests']), ...(values.reason ? { reason: values.reason } : {}) })
+              : await call('POST', `${path}/${action}`)
+      if (!ok) return 1
+      const schedule = json.schedule as { steps: string[]; step: number; state: string; requestsInStep: number | null; next: string | null } | null
+      print(schedule ? `${name}: ${schedule.state}, step ${schedule.step} of ${schedule.steps.length} (${schedule.steps.join(' → ')}); next: ${schedule.next ?? 'pending'}` : `${name}: no schedule (${String(json.mode)})`)
       return 0
     }
     default:

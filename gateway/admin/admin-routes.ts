@@ -5,6 +5,7 @@ import type { GatewayEnv } from '../../core/env.js'
 import type { RouteSettings } from '../../core/route-settings.js'
 import type { GatewayMetrics } from '../observability/metrics.js'
 import type { ShadowRecorder } from '../shadow/shadow-recorder.js'
+import { STATUS_WINDOW_SECONDS, type SharedRouteCounts } from '../../control/shared-counts.js'
 
 export type AdminOptions = {
   settings: RouteSettings
@@ -20,6 +21,8 @@ export type AdminOptions = {
   metricsText: () => Promise<string>
   /** Which instance and process answered, in `/_gateway/status`. */
   instance: string
+  /** Counts of every worker of every instance (the shared windows), and the control plane's own state. */
+  shared: { counts: () => Promise<Map<string, SharedRouteCounts>>; status: () => Record<string, unknown> }
 }
 
 /** In production the admin endpoints need a token; without one they are off (docs/deploy.md). */
@@ -28,7 +31,7 @@ export function adminEndpointsEnabled(config: { NODE_ENV?: string | undefined; A
 }
 
 /** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
-export function adminRoutes({ settings, metrics, shadow, token, control, enabled, metricsText, instance }: AdminOptions): Hono<GatewayEnv> {
+export function adminRoutes({ settings, metrics, shadow, token, control, enabled, metricsText, instance, shared }: AdminOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
   if (!enabled) {
     const notFound = (c: Context<GatewayEnv>) => c.json({ erro: 'Recurso não encontrado' }, 404, { 'cache-control': 'no-store' })
@@ -45,7 +48,16 @@ export function adminRoutes({ settings, metrics, shadow, token, control, enabled
   const startedAt = Date.now()
 
   app.get('/_gateway/status', async (c) => {
-    const [latency, fallbacks] = await Promise.all([metrics.latencyByRoute(), metrics.fallbackCounts()])
+    const [latency, fallbacks, counts] = await Promise.all([
+      metrics.latencyByRoute(),
+      metrics.fallbackCounts(),
+      // The shared store may be down: the rest of the status still answers.
+      shared.counts().then(
+        (value) => ({ value, error: null }),
+        (error: unknown) => ({ value: new Map<string, SharedRouteCounts>(), error: (error as Error).message }),
+      ),
+    ])
+    const everywhere = (name: string) => counts.value.get(name) ?? { gateway: 0, legacy: 0, byInstance: {} }
     const describe = (name: string) => {
       const sides = latency.get(name) ?? {}
       return {
@@ -58,8 +70,11 @@ export function adminRoutes({ settings, metrics, shadow, token, control, enabled
     }
     return c.json(
       {
-        // The counts below are this process's; /metrics adds up every worker of the instance.
+        // `served`, `latencyMs` and `shadow` are this process's; `shared` adds up every worker of every instance
+        // (the shared windows, up to WINDOW_FLUSH_MS behind); /metrics adds up every worker of this instance.
         answeredBy: { instance, pid: process.pid, worker: cluster.isWorker ? cluster.worker?.id ?? null : null },
+        shared: { windowSeconds: STATUS_WINDOW_SECONDS, storeReachable: counts.error === null, error: counts.error },
+        ...shared.status(),
         uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
         windowSeconds: 600,
         routes: settings.declarations.map((declaration) => settings.get(declaration.name)).map((route) => ({
@@ -68,6 +83,7 @@ export function adminRoutes({ settings, metrics, shadow, token, control, enabled
           rule: settings.declarations.find((declaration) => declaration.name === route.name)!.rule,
           ...describe(route.name),
           fallbacks: fallbacks.get(route.name) ?? 0,
+          shared: everywhere(route.name),
           ...(route.mode === 'shadow' || shadow.summary(route.name).match + shadow.summary(route.name).mismatch > 0
             ? { shadow: shadow.summary(route.name) }
             : {}),

@@ -94,6 +94,20 @@ export const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   /** How often every process re-reads the live route overrides from MongoDB (a change applies everywhere within it). */
   LIVE_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Guards' sliding window when a route's guards do not set `windowSeconds` (docs/routes.md, "Guards"). */
+  GUARD_WINDOW_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  /** Requests a side needs in the window before a guard judges it, when the route's guards do not set `minRequests`. */
+  GUARD_MIN_REQUESTS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** How often every process reads the shared windows and schedules, judges the guards and steps the schedules. */
+  GUARD_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** How often each process writes its outcome counts into the shared windows (one bulk write). */
+  WINDOW_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Outcome counters (route × side × 5 s bucket) a process holds between writes; samples beyond are dropped and counted. */
+  WINDOW_BUFFER_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Consecutive runs failing on an unreachable database that open the breaker (0 = no breaker). */
+  DB_BREAKER_FAILURES: z.coerce.number().int().min(0).max(10_000).default(5),
+  /** How long an open breaker answers 503 at once before one probe run is let through. */
+  DB_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** This instance's name in the audit log and /_gateway/status (default: host name and process id). */
   INSTANCE_ID: z.string().min(1).max(100).optional(),
   /** `production` closes the admin endpoints unless ADMIN_TOKEN is set. */

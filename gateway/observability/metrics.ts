@@ -71,6 +71,28 @@ export class GatewayMetrics {
     registers: [this.registry],
   })
 
+  private readonly autoRollbacks = new Counter({
+    name: 'gateway_auto_rollbacks_total',
+    help: 'Routes rolled back to legacy by a guard (counted by the process that wrote the rollback)',
+    labelNames: ['route', 'guard'] as const,
+    registers: [this.registry],
+  })
+  private readonly windowDropped = new Counter({
+    name: 'gateway_window_samples_dropped_total',
+    help: 'Outcome samples not written to the shared windows (store down, breaker open or buffer full)',
+    registers: [this.registry],
+  })
+  private readonly breakerState = new Gauge({
+    name: 'gateway_db_breaker_state',
+    help: 'Database circuit breaker: 0 closed, 1 half-open, 2 open',
+    registers: [this.registry],
+  })
+  private readonly breakerOpens = new Counter({
+    name: 'gateway_db_breaker_opens_total',
+    help: 'Times the database circuit breaker opened',
+    registers: [this.registry],
+  })
+
   /** Fed by the legacy proxy's admission pools. */
   readonly legacyAdmission: AdmissionObserver = {
     changed: (pool, inFlight, queued) => {
@@ -97,6 +119,19 @@ export class GatewayMetrics {
   countDecision(event: DecisionEvent): void {
     this.decisions.inc({ route: event.route, side: event.side, why: event.why, detail: event.detail ?? '' })
     if (event.why === 'fallback') this.fallbacks.inc({ route: event.route, reason: event.detail ?? 'error' })
+  }
+
+  countAutoRollback(route: string, guard: string): void {
+    this.autoRollbacks.inc({ route, guard })
+  }
+
+  countWindowDropped(samples: number): void {
+    this.windowDropped.inc(samples)
+  }
+
+  breakerChanged(state: 'closed' | 'half-open' | 'open'): void {
+    this.breakerState.set(state === 'closed' ? 0 : state === 'half-open' ? 1 : 2)
+    if (state === 'open') this.breakerOpens.inc()
   }
 
   countFallback(route: string, reason: string): void {

@@ -19,12 +19,17 @@ const SAMPLE_BODY_CHARS = 16 * 1024
 export class ShadowRecorder {
   private readonly stats = new Map<string, RouteShadowStats>()
 
-  constructor(private readonly metrics: GatewayMetrics) {}
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    /** Each result, for the shared windows the guards read. */
+    private readonly onResult: (route: string, result: ShadowResult) => void = () => {},
+  ) {}
 
   record(route: string, result: ShadowResult, sample?: ShadowSample): void {
     const stats = this.statsOf(route)
     stats[result]++
     this.metrics.countShadow(route, result)
+    this.onResult(route, result)
     if (sample) {
       // Kept and shown redacted (core/redact.ts): bodies carry users' names and e-mails.
       stats.samples.unshift({
