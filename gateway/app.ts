@@ -134,7 +134,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
       metricsText: clusterAwareMetrics(metrics.registry),
       instance: control.instance,
       shared: {
-        counts: () => sharedCounts(control.windows),
+        counts: () => (control.breaker.allows() ? sharedCounts(control.windows) : Promise.reject(new Error('database breaker open'))),
         status: () => ({ dbBreaker: control.breaker.status(), windows: control.recorder.status(), guards: control.loop.status() }),
       },
     }),
