@@ -22,6 +22,16 @@ describe('RouteSettings', () => {
     expect(settings.get('read')).toMatchObject({ mode: 'canary', source: 'env' })
   })
 
+  it('merges guards field by field over the layers; enabled: false turns them off', () => {
+    const guarded = { ...read, guards: { maxErrorRate: 0.1, minRequests: 50 } }
+    const settings = new RouteSettings([guarded], [{ source: 'file', overrides: { read: { guards: { maxErrorRate: 0.2, maxTimeoutRate: 0.3 } } } }])
+    expect(settings.get('read').guards).toEqual({ maxErrorRate: 0.2, maxTimeoutRate: 0.3, minRequests: 50 })
+    settings.setLive({ read: { mode: 'canary', guards: { enabled: false } } })
+    expect(settings.get('read').guards).toEqual({ maxErrorRate: 0.2, maxTimeoutRate: 0.3, minRequests: 50, enabled: false })
+    expect(new RouteSettings([read]).get('read').guards).toEqual({})
+    expect(parseOverridesFile('{"routes":{"read":{"guards":{"maxErrorRate":2,"other":1}}}}').problems).toHaveLength(2)
+  })
+
   it('defaults a canary percentage to 10', () => {
     expect(new RouteSettings([read], [{ source: 'env', overrides: { read: { mode: 'canary' } } }]).get('read').canaryPercent).toBe(10)
   })

@@ -134,6 +134,20 @@ describe('automatic rollback guards', () => {
   })
 })
 
+describe('guards set live', () => {
+  it('a PUT sets a route\'s guards over the declared and file ones, validated like the rest', async () => {
+    const invalid = await fetch(`${single.url}/_gateway/routes/estoque-itens-list`, { method: 'PUT', headers: admin, body: JSON.stringify({ guards: { maxErrorRate: 2, minRequests: 0 }, reason: 'x' }) })
+    expect(invalid.status).toBe(400)
+    expect(((await invalid.json()) as { problems: string[] }).problems).toHaveLength(2)
+    const put = await fetch(`${single.url}/_gateway/routes/estoque-itens-list`, { method: 'PUT', headers: admin, body: JSON.stringify({ guards: { maxTimeoutRate: 0.25, minRequests: 40 }, reason: 'watch timeouts' }) })
+    expect(put.status).toBe(200)
+    expect(await put.json()).toMatchObject({ source: 'live', guards: { policy: { maxTimeoutRate: 0.25, minRequests: 40 }, active: true, windowSeconds: 60, minRequests: 40 } })
+    const views = await everyProcess('estoque-itens-list', (view) => (view as unknown as { guards: { active: boolean } }).guards.active)
+    expect(views.size).toBe(3)
+    expect((await fetch(`${single.url}/_gateway/routes/estoque-itens-list/override`, { method: 'DELETE', headers: admin })).status).toBe(200)
+  })
+})
+
 describe('progressive delivery', () => {
   it('promotes step by step while the guards hold, once per step across every process; pause holds it', async () => {
     const route = 'movimentacoes-list'
