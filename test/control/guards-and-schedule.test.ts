@@ -4,28 +4,24 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useTestStack } from '../support/stack.js'
 import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
 import { seed } from '../../scripts/seed/index.js'
 import { runRoutesCli } from '../../scripts/routes-cli.js'
 import { bucketOf, canaryIdentity } from '../../core/canary.js'
-import { loginAs } from '../route-modes/support.js'
 
 const ADMIN_TOKEN = 'guards-schedule-test-token-0123456789'
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', connection: 'close' }
 const BROKEN_ITEM = { codigo: 'ZZZ-BROKEN', nome: 'sem quantidade', unidade: 'un', estoque_minimo: 1, ativo: true }
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
+const stack = useTestStack({ prefix: 'guards_schedule', seed: (db) => seed(db, { items: 10, movements: 20 }), gateway: false })
 let clustered: GatewayProcess
 let single: GatewayProcess
 let cookie: string
 
 beforeAll(async () => {
-  testDb = await connectTestDb('guards_schedule')
-  await seed(testDb.db, { items: 10, movements: 20 })
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY })
+  const { mongoUri, dbName, legacy } = stack()
+  cookie = stack().cookie
   const routesFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'routes-')), 'routes.json')
   writeFileSync(
     routesFile,
@@ -37,18 +33,15 @@ beforeAll(async () => {
     }),
   )
   const env = { ADMIN_TOKEN, ROUTES_FILE: routesFile, WINDOW_FLUSH_MS: '500', GUARD_INTERVAL_MS: '500' }
-  const options = { mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url, healthTimeoutMs: 180_000 }
+  const options = { mongoUri, dbName, legacyUrl: legacy.url, healthTimeoutMs: 180_000 }
   ;[clustered, single] = await Promise.all([
     startGateway({ ...options, env: { ...env, WEB_CONCURRENCY: '2', INSTANCE_ID: 'clustered' } }),
     startGateway({ ...options, env: { ...env, INSTANCE_ID: 'single' } }),
   ])
-  cookie = await loginAs(legacy.url, 'guards-schedule')
 })
 
 afterAll(async () => {
   await Promise.all([clustered?.stop(), single?.stop()])
-  await legacy?.stop()
-  await testDb?.drop()
 })
 
 /** One request on a new connection (so the cluster's workers share them): status and who answered. */
@@ -98,7 +91,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 describe('automatic rollback guards', () => {
   it('a breach rolls the route back on every process within the refresh interval, once, with one audit entry', async () => {
     expect(await get(clustered, '/api/dashboard')).toEqual({ status: 200, upstream: 'gateway' })
-    const inserted = await testDb.db.collection('itens').insertOne({ ...BROKEN_ITEM })
+    const inserted = await stack().db.collection('itens').insertOne({ ...BROKEN_ITEM })
     // 12 failing requests, spread over both instances and the cluster's two workers (the guard needs 10).
     for (let i = 0; i < 6; i++) for (const gateway of [clustered, single]) expect((await get(gateway, '/api/dashboard')).status).toBe(500)
 
@@ -119,7 +112,7 @@ describe('automatic rollback guards', () => {
     expect(await metricTotal('gateway_auto_rollbacks_total{route="dashboard",guard="error-rate"}')).toBe(1)
 
     // Fixed data: the legacy app answers again, and guards never promote back — the route stays legacy.
-    await testDb.db.collection('itens').deleteOne({ _id: inserted.insertedId })
+    await stack().db.collection('itens').deleteOne({ _id: inserted.insertedId })
     for (const gateway of [clustered, single]) expect(await get(gateway, '/api/dashboard')).toEqual({ status: 200, upstream: 'legacy' })
     await pause(1_500)
     for (const gateway of [clustered, single]) expect((await get(gateway, '/api/dashboard')).upstream).toBe('legacy')
@@ -198,7 +191,7 @@ describe('progressive delivery', () => {
     await everyProcess('dashboard', (view) => view.mode === 'canary')
     expect(await get(single, '/api/dashboard')).toEqual({ status: 200, upstream: 'gateway' })
 
-    const inserted = await testDb.db.collection('itens').insertOne({ ...BROKEN_ITEM })
+    const inserted = await stack().db.collection('itens').insertOne({ ...BROKEN_ITEM })
     try {
       // Failures until the rollback (the window judges whole 5 s buckets after the schedule started).
       const deadline = Date.now() + 30_000
@@ -210,7 +203,7 @@ describe('progressive delivery', () => {
       }
       await everyProcess('dashboard', (view) => view.mode === 'legacy' && view.live?.by === 'auto-rollback' && view.schedule?.state === 'stopped: auto-rollback')
     } finally {
-      await testDb.db.collection('itens').deleteOne({ _id: inserted.insertedId })
+      await stack().db.collection('itens').deleteOne({ _id: inserted.insertedId })
     }
     const rollbacks = (await audit('dashboard')).filter((entry) => entry.reason.startsWith('auto-rollback'))
     expect(rollbacks).toHaveLength(2)
