@@ -10,7 +10,8 @@ export const AUDIT_LIST_LIMIT = 200
 export type StoredOverride = { _id: string; override: RouteOverride; reason: string; by: string; at: Date }
 export type AuditEntry = {
   route: string
-  action: 'set' | 'clear'
+  /** `set`/`clear`: the route's override; `schedule-*`: a person or tool acting on its progressive schedule. */
+  action: 'set' | 'clear' | ScheduleAction
   from: RouteOverride | null
   to: RouteOverride | null
   reason: string
@@ -18,6 +19,8 @@ export type AuditEntry = {
   at: Date
   instance: string
 }
+
+export type ScheduleAction = 'schedule-start' | 'schedule-pause' | 'schedule-resume' | 'schedule-delete'
 
 /**
  * Live route overrides, shared by every instance through the database they already have: one small document
@@ -93,6 +96,11 @@ export class RouteStateStore {
     return this.audit
       .find(route ? { route } : {}, { projection: { _id: 0 }, sort: { at: -1 }, limit: Math.min(limit, AUDIT_LIST_LIMIT), maxTimeMS: 2000 })
       .toArray()
+  }
+
+  /** An audit entry for an action on a route's schedule (the overrides the schedule writes are audited by `set`). */
+  async noteSchedule(route: string, action: ScheduleAction, reason: string, by: string): Promise<void> {
+    await this.record({ route, action, from: null, to: null, reason, by, at: new Date() })
   }
 
   private async record(entry: Omit<AuditEntry, 'instance'>): Promise<void> {

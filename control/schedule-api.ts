@@ -39,6 +39,7 @@ export function scheduleApi({ settings, control }: { settings: RouteSettings; co
     const { steps, holdSeconds, minRequests } = parsed.data
     const now = new Date()
     const schedule = await schedules.put({ _id: name, steps, holdSeconds, minRequests, step: 0, since: now, state: 'running', by: by(c, parsed.data.by), at: now })
+    await store.noteSchedule(name, 'schedule-start', `schedule ${steps.join(' → ')} (hold ${holdSeconds} s, ${minRequests} requests per step)`, schedule.by)
     await applyStep(schedule)
     return c.json(describeRoute(settings, control, name))
   })
@@ -48,6 +49,7 @@ export function scheduleApi({ settings, control }: { settings: RouteSettings; co
     if (!known(name)) return unknown(c, name)
     const paused = await schedules.transition(name, ['running'], 'paused', { at: new Date(), by: by(c) })
     if (!paused) return (await schedules.get(name)) ? c.json({ erro: 'not running', problems: [`the schedule of "${name}" is not running`] }, 409) : noSchedule(c, name)
+    await store.noteSchedule(name, 'schedule-pause', `schedule paused at step ${paused.step + 1} of ${paused.steps.length}`, by(c))
     loop.noteSchedule(name, paused)
     return c.json(describeRoute(settings, control, name))
   })
@@ -60,6 +62,7 @@ export function scheduleApi({ settings, control }: { settings: RouteSettings; co
       const existing = await schedules.get(name)
       return existing ? c.json({ erro: 'cannot resume', problems: [`the schedule of "${name}" is ${existing.state}: put a new schedule instead`] }, 409) : noSchedule(c, name)
     }
+    await store.noteSchedule(name, 'schedule-resume', `schedule resumed at step ${resumed.step + 1} of ${resumed.steps.length}`, by(c))
     await applyStep(resumed)
     return c.json(describeRoute(settings, control, name))
   })
@@ -68,6 +71,7 @@ export function scheduleApi({ settings, control }: { settings: RouteSettings; co
     const name = c.req.param('name')
     if (!known(name)) return unknown(c, name)
     if (!(await schedules.remove(name))) return noSchedule(c, name)
+    await store.noteSchedule(name, 'schedule-delete', 'schedule removed (the live override stays)', by(c))
     loop.noteSchedule(name, undefined)
     return c.json(describeRoute(settings, control, name))
   })

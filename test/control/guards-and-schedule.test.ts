@@ -170,11 +170,20 @@ describe('progressive delivery', () => {
     expect(state.schedule, `after ${sent} requests`).toMatchObject({ state: 'done', step: 3 })
     await everyProcess(route, (view) => view.mode === 'migrated' && view.live?.reason === 'schedule: step 3 of 3 (migrated)')
 
-    const reasons = (await audit(route)).map((entry) => entry.reason).reverse()
-    expect(reasons).toEqual(['schedule: step 1 of 3 (shadow)', 'schedule: step 1 of 3 (shadow)', 'schedule: step 2 of 3 (canary:50)', 'schedule: step 3 of 3 (migrated)'])
+    const entries = (await audit(route)).reverse()
+    expect(entries.filter((entry) => entry.action === 'set').map((entry) => entry.reason)).toEqual([
+      'schedule: step 1 of 3 (shadow)',
+      'schedule: step 1 of 3 (shadow)',
+      'schedule: step 2 of 3 (canary:50)',
+      'schedule: step 3 of 3 (migrated)',
+    ])
+    // What the person did to the schedule is audited too, under their name.
+    const personal = () => audit(route).then((all) => all.reverse().filter((entry) => entry.action.startsWith('schedule-')).map((entry) => `${entry.action} by ${entry.by}`))
+    expect(await personal()).toEqual(['schedule-start by tester', 'schedule-pause by tester', 'schedule-resume by tester'])
     expect(await cli('schedule', route, 'show')).toBe(0)
     expect(lines.at(-1)).toMatch(/: done, step 3 of 3 .*next: none: the last step is in force/)
     expect(await cli('schedule', route, 'clear')).toBe(0)
+    expect((await personal()).at(-1)).toBe('schedule-delete by tester')
     expect(await cli('schedule', route, 'pause')).toBe(1)
   })
 
