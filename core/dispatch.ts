@@ -3,11 +3,11 @@ import type { GatewayEnv } from './env.js'
 import { decide, type Decision, type Side } from './decision.js'
 import { canaryIdentity, type CanaryIdentity } from './canary.js'
 import { isAlreadySent } from './response-info.js'
-import { isIdempotentMethod, type RouteServices } from './route.js'
+import { isIdempotentMethod, type RouteDeclaration, type RouteServices } from './route.js'
 import { requestFacts, routeContext, type RequestFacts } from './route-context.js'
 import type { EffectiveRoute, RouteSettings } from './route-settings.js'
 import type { RoutedRequest, RouteRouter } from './router.js'
-import { runRoute, type RouteOutcome, type RunRouteDeps } from './run-route.js'
+import { runLegacyGuard, runRoute, type RouteOutcome, type RunRouteDeps } from './run-route.js'
 
 /** A copy of the legacy app's response as it passed to the client (shadow comparisons). */
 export type LegacyCopy = {
@@ -22,6 +22,16 @@ export type LegacyForwardInit = {
   body?: Uint8Array
   /** Keep a copy of the response (up to `limitBytes`), handed to `done` when the legacy app has sent it all. */
   copy?: { limitBytes: number; done(copy: LegacyCopy): void }
+  /** What to do with the legacy app's answer before it reaches the client. */
+  relay?: RelayPolicy
+}
+
+/** What the proxy does with the legacy app's answer to one request, before any of it reaches the client. */
+export type RelayPolicy = {
+  /** A Location a browser would follow off the gateway's origin becomes this path. */
+  sameOriginRedirects?: string
+  /** Told the legacy app's status. */
+  onStatus?: (status: number) => void
 }
 
 /** The legacy proxy: answers the request; resolves once the client's response is finished. */
@@ -100,8 +110,9 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
         observe({ ...decision, method: facts.method })
         return report(effective.name, 'legacy', await options.shadow({ c, route: effective, facts, runGateway: (body) => run(routed, facts, options, { shadow: true, body }) }))
       }
+      if (routed.route.legacyGuard) return guardedLegacy(c, routed, facts, decision, options, report)
       observe({ ...decision, method: facts.method })
-      return report(effective.name, 'legacy', await legacy(c))
+      return report(effective.name, 'legacy', await legacy(c, relayInit(routed.route)))
     }
     return serveFromGateway(c, routed, facts, effective, decision, options, report)
   }
@@ -132,18 +143,48 @@ async function serveFromGateway(
   const { method } = facts
   if (outcome.kind === 'defer') {
     options.observe({ route: effective.name, side: 'legacy', why: 'defer', detail: outcome.reason, method })
-    const body = ctx.bodyBytes()
-    return report(effective.name, 'legacy', await options.legacy(c, body ? { body } : undefined))
+    return report(effective.name, 'legacy', await options.legacy(c, relayInit(routed.route, ctx.bodyBytes(), outcome.onLegacyStatus)))
   }
   const { response, failure } = outcome
   // The legacy app shares the database: when it is down, the legacy would only wait on it too.
   if (effective.fallback && failure === 'error' && isIdempotentMethod(method)) {
     options.observe({ route: effective.name, side: 'legacy', why: 'fallback', detail: `status-${response.status}`, method })
     await response.body?.cancel().catch(() => undefined)
-    return report(effective.name, 'legacy', await options.legacy(c), { failure, fallback: true })
+    return report(effective.name, 'legacy', await options.legacy(c, relayInit(routed.route)), { failure, fallback: true })
   }
   options.observe({ ...decision, method, status: response.status, ...(failure ? { failure } : {}) })
   return report(effective.name, 'gateway', response, failure ? { failure } : {})
+}
+
+/**
+ * The legacy app answers by mode (or the canary draw), after the declaration's legacyGuard: its refusal
+ * (a Response) is the answer; otherwise the request goes on with what the guard read.
+ */
+async function guardedLegacy(
+  c: Context<GatewayEnv>,
+  routed: RoutedRequest,
+  facts: RequestFacts,
+  decision: Decision,
+  options: DispatchOptions,
+  report: (route: string, side: Side, response: Response) => Response,
+): Promise<Response> {
+  const ctx = routeContext(facts, routed.route, routed.params, options.services, { shadow: false })
+  const outcome = await runLegacyGuard(ctx, options.logger)
+  if (outcome.kind === 'response') {
+    options.observe({ ...decision, side: 'gateway', detail: 'legacy-guard', method: facts.method, status: outcome.response.status })
+    return report(decision.route, 'gateway', outcome.response)
+  }
+  options.observe({ ...decision, method: facts.method })
+  return report(decision.route, 'legacy', await options.legacy(c, relayInit(routed.route, ctx.bodyBytes(), outcome.onLegacyStatus)))
+}
+
+function relayInit(route: RouteDeclaration, body?: Uint8Array, onStatus?: (status: number) => void): LegacyForwardInit | undefined {
+  const relay: RelayPolicy = {
+    ...(route.safeRedirects ? { sameOriginRedirects: route.safeRedirects.fallback } : {}),
+    ...(onStatus ? { onStatus } : {}),
+  }
+  const init = { ...(body ? { body } : {}), ...(Object.keys(relay).length > 0 ? { relay } : {}) }
+  return Object.keys(init).length > 0 ? init : undefined
 }
 
 function run(routed: RoutedRequest, facts: RequestFacts, options: DispatchOptions, init: { shadow: boolean; body?: Uint8Array }) {

@@ -33,6 +33,17 @@ export type RouteDeclaration = {
   openapi: Omit<RouteConfig, 'method' | 'path'>
   /** Absent while a route is only declared (scaffolded): it can then only be in `legacy` mode. */
   handle?: RouteHandler
+  /**
+   * Runs whenever the legacy app is to answer this route by its mode or the canary draw (not shadow): the
+   * edge's checks before the legacy app sees the request. A Response answers (a refusal); a Defer sends the
+   * request on, with the body it read and its observer of the legacy's status.
+   */
+  legacyGuard?: RouteHandler
+  /**
+   * Every legacy answer to this route (whatever sent it there) keeps a `Location` only when a browser would
+   * stay on the gateway's origin following it (core/safe-redirect.ts); any other becomes `fallback`.
+   */
+  safeRedirects?: { fallback: string }
 }
 
 export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'
@@ -86,9 +97,13 @@ export type RouteHandler = (ctx: RouteContext) => Promise<Response | Defer>
 
 /** "This request is the legacy app's to answer": returned by handlers and policies, acted on by the dispatcher. */
 export class Defer {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /** Told the status the legacy app answers with (not called when it never answers). */
+    readonly onLegacyStatus?: (status: number) => void,
+  ) {}
 }
-export const defer = (reason: string): Defer => new Defer(reason)
+export const defer = (reason: string, onLegacyStatus?: (status: number) => void): Defer => new Defer(reason, onLegacyStatus)
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limitBytes: number) {

@@ -8,7 +8,7 @@ import { BodyTooLargeError, Defer, type RouteContext } from './route.js'
 /** How a gateway run ended: its answer (or a deferral), and what kind of failure a 5xx was. */
 export type RouteOutcome =
   | { kind: 'response'; response: Response; failure?: 'database-unavailable' | 'error' }
-  | { kind: 'defer'; reason: string }
+  | { kind: 'defer'; reason: string; onLegacyStatus?: (status: number) => void }
 
 export type RunRouteDeps = {
   authenticate: (input: AuthInput) => Promise<AuthOutcome>
@@ -53,8 +53,25 @@ async function policiesThenHandler(ctx: RouteContext, deps: RunRouteDeps, sessio
     session.authenticated = true
   }
   const result = await route.handle!(ctx)
-  if (result instanceof Defer) return { kind: 'defer', reason: result.reason }
+  if (result instanceof Defer) return deferOutcome(result)
   return { kind: 'response', response: route.auth === 'login_required' ? withSessionHeaders(result, session.setCookies) : result }
+}
+
+/**
+ * The declaration's legacyGuard, run before the legacy app answers (docs/migrating-a-route.md): no session policy and
+ * no database admission (the legacy app is the one answering); errors become answers as in runRoute.
+ */
+export async function runLegacyGuard(ctx: RouteContext, logger: Logger): Promise<RouteOutcome> {
+  try {
+    const result = await ctx.route.legacyGuard!(ctx)
+    return result instanceof Defer ? deferOutcome(result) : { kind: 'response', response: result }
+  } catch (error) {
+    return { kind: 'response', ...errorAnswer(error, ctx, logger) }
+  }
+}
+
+function deferOutcome(result: Defer): RouteOutcome {
+  return { kind: 'defer', reason: result.reason, ...(result.onLegacyStatus ? { onLegacyStatus: result.onLegacyStatus } : {}) }
 }
 
 function errorAnswer(error: unknown, ctx: RouteContext, logger: Logger): { response: Response; failure?: 'database-unavailable' | 'error' } {

@@ -127,6 +127,11 @@ export function rewriteLocation(location: string, legacyOrigin: URL, incoming: I
   return `${clientProto(incoming)}://${clientHost}${rest}`
 }
 
+/** The origin the client addressed (scheme and `Host`), against which a browser resolves a Location. */
+export function clientOrigin(incoming: IncomingMessage): string {
+  return `${clientProto(incoming)}://${incoming.headers.host ?? 'host.invalid'}`
+}
+
 /** The scheme the client used: a front proxy's `X-Forwarded-Proto` when it is `http`/`https`, else this connection's. */
 export function clientProto(incoming: IncomingMessage): 'http' | 'https' {
   const forwarded = firstValue(incoming.headers['x-forwarded-proto'])?.toLowerCase()

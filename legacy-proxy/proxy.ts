@@ -5,11 +5,12 @@ import { accepts } from 'hono/accepts'
 import type { Context } from 'hono'
 import type { GatewayEnv } from '../core/env.js'
 import type { LegacyForward, LegacyForwardInit } from '../core/dispatch.js'
+import { safeLocation } from '../core/safe-redirect.js'
 import type { Logger } from '../core/logger.js'
 import { UPSTREAM_HEADER, alreadySent } from '../core/response-info.js'
 import { UpstreamTimeoutError, describeUpstreamFailure, legacyTooLarge, overloaded, sendUpstreamFailure, type ProxyFailure } from './upstream-errors.js'
 import { copyResponse } from './copy-response.js'
-import { endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
+import { clientOrigin, endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
 import { memoryBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.js'
 import { AdmissionPool, type AdmissionObserver, type PoolLimits, type PoolName, type Release } from './admission.js'
 import { relayBody, type ResponseBufferLimits } from './response-relay.js'
@@ -49,6 +50,8 @@ type ProxiedRequest = {
   release: Release
   /** The caller asked for a copy of the response (shadow mode). */
   copy: LegacyForwardInit['copy']
+  /** What the dispatcher asked of this answer (same-origin redirects, a status observer). */
+  relay: LegacyForwardInit['relay']
   /** Frees the slot and the body once the legacy app is done with this request (not the client). */
   finish(): void
   wantsHtml(): boolean
@@ -128,6 +131,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       pool: poolName,
       release: admission.release,
       copy: init?.copy,
+      relay: init?.relay,
       finish() {
         if (state.upstreamDone) return
         state.upstreamDone = true
@@ -215,7 +219,12 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
     if (state?.copy) copyResponse(proxyRes, state.copy)
     const headers = endToEndHeaders(proxyRes)
     const location = headers.location?.[0]
-    if (location !== undefined) headers.location = [rewriteLocation(location, origin, incoming)]
+    if (location !== undefined) {
+      const rewritten = rewriteLocation(location, origin, incoming)
+      const fallback = state?.relay?.sameOriginRedirects
+      headers.location = [fallback === undefined ? rewritten : safeLocation(rewritten, clientOrigin(incoming), fallback)]
+    }
+    state?.relay?.onStatus?.(proxyRes.statusCode ?? 502)
     // A cookie the gateway itself set before proxying (the canary's gw_canary) goes out with the legacy's own.
     const ownCookies = res.getHeader('set-cookie')
     for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)

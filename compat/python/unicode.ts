@@ -38,6 +38,25 @@ export function pythonStrip(value: string): string {
   return chars.slice(start, end).join('')
 }
 
+/**
+ * Code points Node's newer Unicode tables lower-case but CPython 3.11 (Unicode 14.0) leaves alone: capitals
+ * added in Unicode 15-17. Listed by compat/python/unicode.test.ts's differential run over every code point.
+ */
+const NOT_LOWERED_BY_PYTHON = /([\u{1c89}\u{a7cb}\u{a7cc}\u{a7ce}\u{a7d2}\u{a7d4}\u{a7da}\u{a7dc}\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}])/u
+
+/**
+ * Python's `str.lower()`: full Unicode lower-casing (`İ` becomes `i̇`, a final `Σ` becomes `ς`), as CPython
+ * 3.11 does it. JavaScript's `toLowerCase()` is the same algorithm (locale-independent, special casing and
+ * Final_Sigma included) on newer tables, so the characters those tables added are kept as they are.
+ */
+export function pythonLower(value: string): string {
+  if (!NOT_LOWERED_BY_PYTHON.test(value)) return value.toLowerCase()
+  return value
+    .split(NOT_LOWERED_BY_PYTHON)
+    .map((piece, index) => (index % 2 === 1 ? piece : piece.toLowerCase()))
+    .join('')
+}
+
 /** Python's `len(str)`: code points (a lone surrogate counts as one, like in Python). */
 export function pythonLength(value: string): number {
   let length = 0

@@ -3,12 +3,15 @@
  * `migrated`), writing the same cookies the legacy Flask-Login app writes, so either side can serve any
  * later request. See docs/auth.md.
  *
- * The gateway completes a login itself only when it is sure to answer exactly like the legacy app: a
- * form-encoded body with a Content-Length (up to LOGIN_BODY_LIMIT_BYTES), cleanly decodable, an ASCII
- * e-mail, an active user, a password hash in a supported Werkzeug format that matches, and a plain ASCII
- * `next`. Every other POST /login (wrong password, unknown e-mail, inactive user, odd encodings) is sent
- * on to the legacy app with the original body, so failures render the legacy form itself (same template,
- * same message, same navigation for an already logged-in user) with no copy of it here.
+ * In both modes the edge's checks (gate.ts) run first: rate limits, the per-e-mail lockout, `next` without
+ * control characters, a form read exactly as Werkzeug reads it (else 400), form bodies up to
+ * LOGIN_BODY_LIMIT_BYTES (else 413). Redirects relayed from the legacy app stay on the gateway's origin.
+ *
+ * The gateway completes a login itself only when it is sure to answer exactly like the legacy app: an
+ * urlencoded form, an active user, a password hash in a supported Werkzeug format that matches, and a
+ * `next` Werkzeug writes verbatim. Every other POST /login (wrong password, unknown e-mail, inactive user,
+ * multipart) is sent on to the legacy app with the original body, so failures render the legacy form
+ * itself (same template, same message, same navigation for an already logged-in user).
  */
 import type { ObjectId } from 'mongodb'
 import { getCookie, hasCookie } from '../../compat/werkzeug/cookies.js'
@@ -22,16 +25,23 @@ import { pythonTruthy, savedSessionCookie } from '../../core/auth/session-save.j
 import { REMEMBER_DELETE_COOKIE, rememberSetCookie } from '../../core/auth/set-cookie.js'
 import { defer, defineGroup, defineRoute, type RouteContext } from '../../core/route.js'
 import type { Logger } from '../../core/logger.js'
-import { firstValue, parseUrlencodedStrict } from './form.js'
-import { checkWerkzeugPassword } from './password.js'
+import { sameOriginLocation } from '../../core/safe-redirect.js'
+import { firstValue } from './form.js'
+import { LOGIN_BODY_LIMIT_BYTES, countLegacyVerdict, loginGate, succeeded, type LoginAttempt, type LoginLimits } from './gate.js'
+import { burnPasswordCheck, checkWerkzeugPassword } from './password.js'
 import { FixedWindowLimiter } from './rate-limit.js'
-import { HTML, TOO_MANY_REQUESTS_BODY, redirectBody } from './responses.js'
+import { HTML, redirectBody } from './responses.js'
 
-/** Larger login bodies (a real form posts well under 1 KiB) go to the legacy app untouched. */
-export const LOGIN_BODY_LIMIT_BYTES = 16 * 1024
+export { LOGIN_BODY_LIMIT_BYTES } from './gate.js'
 export const RATE_LIMIT_WINDOW_MS = 60_000
 
 type UserDoc = { _id: ObjectId; email: string; ativo?: unknown; senha_hash?: unknown }
+
+/**
+ * `next` values whose Location Werkzeug writes unchanged (`iri_to_uri` quotes nothing in them): the
+ * characters `quote()` keeps in a path and query. Any other `next` is the legacy app's to answer.
+ */
+const VERBATIM_NEXT = /^[A-Za-z0-9_.~!$&'()*+,/:;=@?%-]*$/
 
 /** `POST /login` (auth.login), answered by the gateway only when it can complete the login exactly like the legacy app. */
 export const login = defineRoute({
@@ -42,61 +52,60 @@ export const login = defineRoute({
   mode: 'legacy',
   auth: 'none',
   bodyLimitBytes: LOGIN_BODY_LIMIT_BYTES,
+  // `_destino_seguro` lets `/\evil.example` through, and Werkzeug turns `/<TAB>/evil.example` into `//evil.example`.
+  safeRedirects: { fallback: '/' },
   openapi: {
     tags: ['auth'],
     summary: 'Log in with the legacy form (email, password, remember); redirects to `next`',
-    responses: { 302: { description: 'Logged in: the Flask session cookie (and remember_token) are set' }, 429: { description: 'Too many attempts' } },
+    responses: {
+      302: { description: 'Logged in: the Flask session cookie (and remember_token) are set' },
+      400: { description: '`next` with control characters, or a form the gateway cannot read exactly' },
+      413: { description: 'A form body over 16 KiB' },
+      429: { description: 'Too many attempts' },
+    },
+  },
+  // In legacy mode the edge's checks still run; the legacy app answers the rest.
+  async legacyGuard(ctx) {
+    const limits = loginState(ctx)
+    const attempt = await loginGate(ctx, limits)
+    if (attempt instanceof Response) return attempt
+    // The legacy view verifies a hash only for an active user: the gateway verifies the dummy for the others.
+    if (attempt.email && !(await activeUser(ctx, attempt.email, limits.logger))) await burnPasswordCheck(passwordOf(attempt), 1)
+    return defer('login-legacy', countLegacyVerdict(attempt, limits))
   },
   async handle(ctx) {
-    const { logger, perAddress, perEmail, secretKeys, config } = loginState(ctx)
-    const address = ctx.peerAddress
-    const byAddress = perAddress.hit(address)
-    if (!byAddress.allowed) return tooManyRequests(ctx, byAddress.retryAfterSeconds, logger, 'address')
-
-    const headers = ctx.request.headers
-    const length = headers.get('content-length')
-    if (!isFormEncoded(headers.get('content-type') ?? undefined) || headers.get('transfer-encoding') !== null ||
-        length === null || !/^\d{1,9}$/.test(length) || Number(length) > LOGIN_BODY_LIMIT_BYTES) {
-      return defer('login-unsupported-body') // body still unread: proxied as is
+    const limits = loginState(ctx)
+    const { secretKeys, config, logger } = limits
+    const attempt = await loginGate(ctx, limits)
+    if (attempt instanceof Response) return attempt
+    const { email } = attempt
+    const password = passwordOf(attempt)
+    const location = safeDestination(attempt.next)
+    // Multipart or unusual forms, and targets Werkzeug would re-encode: the legacy app decides, the lockout counts.
+    if (attempt.encoding !== 'urlencoded' || !VERBATIM_NEXT.test(location) || !sameOriginLocation(location, 'http://gateway.invalid')) {
+      if (email && !(await activeUser(ctx, email, logger))) await burnPasswordCheck(password, 1)
+      return defer('login-not-completed', countLegacyVerdict(attempt, limits))
     }
-    const body = Buffer.from(await ctx.body())
-    // The legacy app renders every failure itself, from the same body (the dispatcher replays it).
-    const toLegacy = () => defer('login-not-completed')
-
-    const form = parseUrlencodedStrict(body)
-    const target = ctx.rawTarget
-    const queryStart = target.indexOf('?')
-    const query = parseUrlencodedStrict(Buffer.from(queryStart === -1 ? '' : target.slice(queryStart + 1), 'latin1'))
-    if (form === null || query === null) return toLegacy()
-
-    const rawEmail = firstValue(form, 'email') ?? ''
-    if (/[^\x00-\x7f]/.test(rawEmail)) return toLegacy() // Python's Unicode strip()/lower(): left to it
-    const email = stripAscii(rawEmail).toLowerCase()
-    if (email) {
-      const byEmail = perEmail.check(email)
-      if (!byEmail.allowed) return tooManyRequests(ctx, byEmail.retryAfterSeconds, logger, 'email')
-    }
-    const password = firstValue(form, 'password') ?? ''
-    const remember = Boolean(firstValue(form, 'remember'))
-    const location = safeDestination(firstValue(query, 'next'))
-    if (!/^[\x20-\x7e]*$/.test(location)) return toLegacy()
+    const remember = Boolean(firstValue(attempt.form, 'remember'))
 
     const doc = email ? await ctx.db.collection<UserDoc>('usuarios').findOne({ email }) : null
-    const verdict = doc && pythonTruthy(doc.ativo) ? await checkWerkzeugPassword(doc.senha_hash, password) : 'mismatch'
-    if (verdict !== 'match') {
-      if (verdict === 'mismatch' && email) perEmail.hit(email)
-      return toLegacy()
-    }
+    // A failure is rendered by the legacy app, which verifies an active user's hash again: two verifications
+    // for a known e-mail, so two of the dummy for an unknown or inactive one (docs/auth.md, equal cost).
+    const verdict = doc && pythonTruthy(doc.ativo) ? await checkWerkzeugPassword(doc.senha_hash, password) : await burnPasswordCheck(password, email ? 2 : 0)
+    if (verdict === 'unsupported') return defer('login-unsupported-hash', countLegacyVerdict(attempt, limits))
+    if (verdict !== 'match') return defer('login-not-completed')
     let rememberValue: string | undefined
     if (remember) {
       try {
         rememberValue = encodeRememberCookie(String(doc!._id), config.SECRET_KEY)
       } catch {
-        return toLegacy()
+        return defer('login-not-completed', countLegacyVerdict(attempt, limits))
       }
     }
+    succeeded(attempt, limits)
 
     // login_user(User(doc), remember=…) on top of whatever valid session the browser already had.
+    const headers = ctx.request.headers
     const opened = openSession(getCookie(headers.get('cookie') ?? undefined, SESSION_COOKIE_NAME), { secretKeys })
     const session: SessionData = opened.ok ? { ...opened.data } : {}
     session._user_id = String(doc!._id)
@@ -171,11 +180,8 @@ export const logout = defineRoute({
 
 export const loginGroup = defineGroup({ name: 'login', routes: [login, logout] })
 
-type LoginState = {
+type LoginState = LoginLimits & {
   config: { SECRET_KEY: string }
-  logger: Logger
-  perAddress: FixedWindowLimiter
-  perEmail: FixedWindowLimiter
   secretKeys: string[]
 }
 const stateByDb = new WeakMap<object, LoginState>()
@@ -209,17 +215,16 @@ function redirect(location: string, cookies: string[]): Response {
   return response
 }
 
-function tooManyRequests(ctx: RouteContext, retryAfterSeconds: number, logger: Logger, limit: 'address' | 'email'): Response {
-  logger.warn({ requestId: ctx.requestId, limit, retryAfterSeconds }, 'login rate limited')
-  return new Response(TOO_MANY_REQUESTS_BODY, { status: 429, headers: { 'content-type': HTML, 'retry-after': String(retryAfterSeconds) } })
-}
+const passwordOf = (attempt: LoginAttempt): string => firstValue(attempt.form, 'password') ?? ''
 
-function isFormEncoded(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded'
-}
-
-
-// str.strip() for ASCII text: whitespace is \t\n\v\f\r, \x1c-\x1f and space.
-function stripAscii(text: string): string {
-  return text.replace(/^[\t\n\v\f\r\x1c-\x1f ]+|[\t\n\v\f\r\x1c-\x1f ]+$/g, '')
+/** Whether the legacy view would verify a password for this e-mail: `doc and doc.get("ativo")`. */
+async function activeUser(ctx: RouteContext, email: string, logger: Logger): Promise<boolean> {
+  try {
+    const doc = await ctx.db.collection<UserDoc>('usuarios').findOne({ email }, { projection: { _id: 0, ativo: 1 } })
+    return doc !== null && pythonTruthy(doc.ativo)
+  } catch (error) {
+    // The legacy app answers anyway; only the equal-cost check is skipped.
+    logger.warn({ requestId: ctx.requestId, err: error }, 'login user lookup failed')
+    return true
+  }
 }

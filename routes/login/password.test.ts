@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkWerkzeugPassword } from './password.js'
+import { DUMMY_PASSWORD_HASH, checkWerkzeugPassword } from './password.js'
 
 // Made by werkzeug.security.generate_password_hash (Werkzeug 3.1.9) for the password "s3nhá".
 const HASHES = {
@@ -33,5 +33,10 @@ describe('checkWerkzeugPassword', () => {
       expect(await checkWerkzeugPassword(hash, 'x'), hash).toBe('unsupported')
     }
     expect(await checkWerkzeugPassword(null, 'x')).toBe('unsupported')
+  })
+
+  it('the dummy hash is a verifiable scrypt hash with Werkzeug\'s default parameters (so it costs a real check)', async () => {
+    expect(DUMMY_PASSWORD_HASH).toMatch(/^scrypt:32768:8:1\$[A-Za-z0-9]{16}\$[0-9a-f]{128}$/)
+    expect(await checkWerkzeugPassword(DUMMY_PASSWORD_HASH, 'demo1234')).toBe('mismatch')
   })
 })

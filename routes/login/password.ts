@@ -12,6 +12,20 @@ import { pbkdf2, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } 
 
 export type PasswordVerdict = 'match' | 'mismatch' | 'unsupported'
 
+/**
+ * A hash made by `generate_password_hash` (Werkzeug's default `scrypt:32768:8:1`, the seeded users' method)
+ * of a random password nobody kept: verifying it costs what verifying a real user's hash costs, so an
+ * unknown e-mail takes as long as a wrong password (docs/auth.md). Its verdict is never used.
+ */
+export const DUMMY_PASSWORD_HASH =
+  'scrypt:32768:8:1$iNHaohSiiemFapSt$2b81e08144211d95a190c1a5b71f7c3ed6aafbe8a4dc375d1865f4d6d63b5fd4c8b6968581dd51173c41e25f620e8412cfece50c9fb0e02f6ec4c0c87c5ab2d7'
+
+/** Verifies the password against the dummy hash `times` times, one after the other; always a failure. */
+export async function burnPasswordCheck(password: string, times: number): Promise<'mismatch'> {
+  for (let index = 0; index < times; index++) await checkWerkzeugPassword(DUMMY_PASSWORD_HASH, password)
+  return 'mismatch'
+}
+
 const DEFAULT_PBKDF2_ITERATIONS = 1_000_000
 const PBKDF2_DIGESTS = new Set(['sha1', 'sha224', 'sha256', 'sha384', 'sha512'])
 const MAX_SCRYPT_N = 2 ** 20

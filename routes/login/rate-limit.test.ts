@@ -20,6 +20,20 @@ describe('FixedWindowLimiter', () => {
     expect(limiter.check('k', 0).allowed).toBe(true)
   })
 
+  it('refund takes one hit back within the window, never below zero', () => {
+    const limiter = new FixedWindowLimiter(2, 60_000)
+    limiter.hit('k', 0)
+    limiter.hit('k', 0)
+    expect(limiter.check('k', 0).allowed).toBe(false)
+    limiter.refund('k', 0)
+    expect(limiter.check('k', 0).allowed).toBe(true)
+    limiter.refund('k', 0)
+    limiter.refund('k', 0)
+    expect(limiter.hit('k', 0).allowed).toBe(true)
+    expect(limiter.hit('k', 0).allowed).toBe(true)
+    expect(limiter.hit('k', 0).allowed).toBe(false)
+  })
+
   it('keeps at most maxKeys entries', () => {
     const limiter = new FixedWindowLimiter(1, 60_000, 10)
     for (let index = 0; index < 100; index += 1) limiter.hit(`k${index}`, index)

@@ -37,6 +37,12 @@ export class FixedWindowLimiter {
     return decision
   }
 
+  /** Takes one hit back (an attempt that turned out not to count). */
+  refund(key: string, now = Date.now()): void {
+    const window = this.current(key, now)
+    if (window && window.count > 0) window.count -= 1
+  }
+
   reset(key: string): void {
     this.windows.delete(key)
   }

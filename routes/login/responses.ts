@@ -20,3 +20,8 @@ export const TOO_MANY_REQUESTS_BODY =
   '<p>This user has exceeded an allotted request count. Try again later.</p>\n'
 
 export const HTML = 'text/html; charset=utf-8'
+
+/** A page shaped like Werkzeug's HTML error pages (what the legacy app shows outside /api/), with a clear description. */
+export function errorPage(status: number, title: string, description: string): string {
+  return `<!doctype html>\n<html lang=en>\n<title>${status} ${escapeHtml(title)}</title>\n<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(description)}</p>\n`
+}
