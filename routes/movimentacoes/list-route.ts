@@ -1,5 +1,5 @@
 import { defineRoute } from '../../core/route.js'
-import { httpErrorResponse, jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
+import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import { movementsJson } from '../shared/movements-json.js'
 import { UnauthenticatedResponse, UnavailableResponse, errorResponse } from '../shared/openapi.js'
 import { parseListRequest } from './list-filter.js'
@@ -20,14 +20,14 @@ export const listMovements = defineRoute({
     request: { query: ListQuery },
     responses: {
       200: { description: 'One page of movements', content: { 'application/json': { schema: ListResponse } } },
-      400: errorResponse('Item inválido | Tipo inválido | Data inválida: inicio | Data inválida: fim'),
+      400: errorResponse('Item inválido | Tipo inválido | Data inválida: inicio | Data inválida: fim | Página inválida'),
       401: UnauthenticatedResponse,
       503: UnavailableResponse,
     },
   },
   async handle(ctx) {
     const request = parseListRequest(ctx.args())
-    if (!request.ok) return request.status === 500 ? httpErrorResponse(500) : jsonErrorResponse(request.erro, request.status)
+    if (!request.ok) return jsonErrorResponse(request.erro, request.status)
     const { total, docs } = await findMovementPage(ctx.db, request.filter, request.skip, request.porPagina)
     const count = BigInt(total)
     return jsonResponse({

@@ -28,6 +28,11 @@ export type ParityCase = {
   fixture?: 'shared' | 'twins'
   /** JSON paths (dot-separated) of generated values (ids, timestamps): checked for their form, not their value. */
   generated?: readonly string[]
+  /**
+   * A deliberate difference (docs/compatibility.md): the legacy app answers `legacyStatus` (its bug, still
+   * checked to be there), the gateway answers exactly `gateway` instead.
+   */
+  deliberate?: { legacyStatus: number; gateway: { status: number; body: string } }
 }
 
 /** Values each side generates on a successful movement POST. */
@@ -85,7 +90,9 @@ export const readCases: ParityCase[] = [
   get('movimentacoes: pagina=-3 → 1', `${M}?pagina=-3`),
   get('movimentacoes: pagina=0 → 1', `${M}?pagina=0`),
   get('movimentacoes: pagina past the end', `${M}?pagina=999`),
-  get('movimentacoes: pagina beyond 2^53', `${M}?pagina=123456789012345678901`),
+  get('movimentacoes: pagina beyond 2^53 whose skip passes int64 → 400 (the legacy crashes)', `${M}?pagina=123456789012345678901`, {
+    deliberate: { legacyStatus: 500, gateway: { status: 400, body: '{"erro":"P\\u00e1gina inv\\u00e1lida"}\n' } },
+  }),
   get('movimentacoes: pagina=2.0 → default', `${M}?pagina=2.0`),
   get('movimentacoes: pagina empty → default', `${M}?pagina=`),
   get('movimentacoes: por_pagina=0 → 1', `${M}?por_pagina=0`),
@@ -121,7 +128,16 @@ export const readCases: ParityCase[] = [
   get('movimentacoes: year 0001 is valid', `${M}?inicio=0001-01-01&por_pagina=1`),
   get('movimentacoes: trailing data → 400', `${M}?fim=2026-01-01T00`),
   get('movimentacoes: leading space on the year → 400', `${M}?inicio=%202026-01-01`),
-  get('movimentacoes: datetime.max + 1 day → 500', `${M}?fim=9999-12-31`),
+  get('movimentacoes: datetime.max + 1 day → 400 (the legacy crashes)', `${M}?fim=9999-12-31`, {
+    deliberate: { legacyStatus: 500, gateway: { status: 400, body: '{"erro":"Data inv\\u00e1lida: fim"}\n' } },
+  }),
+  get('movimentacoes: inicio=9999-12-31 is a valid, empty period', `${M}?inicio=9999-12-31`),
+  get('movimentacoes: pagina past int64 → 400 (the legacy crashes)', `${M}?pagina=99999999999999999999999`, {
+    deliberate: { legacyStatus: 500, gateway: { status: 400, body: '{"erro":"P\\u00e1gina inv\\u00e1lida"}\n' } },
+  }),
+  get('movimentacoes: skip past int64 → 400 (the legacy crashes)', `${M}?pagina=461168601842738790&por_pagina=100`, {
+    deliberate: { legacyStatus: 500, gateway: { status: 400, body: '{"erro":"P\\u00e1gina inv\\u00e1lida"}\n' } },
+  }),
   get('movimentacoes: Feb 29 of a leap year', `${M}?inicio=2024-02-29&por_pagina=1`),
   get('movimentacoes: empty dates count as absent', `${M}?inicio=&fim=&por_pagina=1`),
 
