@@ -73,7 +73,7 @@ export const configSchema = z.object({
   HEADERS_TIMEOUT_MS: positiveMs.default(60_000),
   /** Node's server.requestTimeout: the whole request (head and body) must arrive within this; 0 = no limit. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(300_000),
-  /** Migrated POST /login only (docs/auth.md): attempts per client address, failed attempts per e-mail, per minute. */
+  /** POST /login in either mode (docs/auth.md): attempts per client address, failed attempts per e-mail, per minute. */
   LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_LIMIT_PER_EMAIL: z.coerce.number().int().positive().default(5),
   /** On SIGTERM: in-flight requests may finish this long; writes not started by 80% of it get 503 (docs/reliability.md). */
