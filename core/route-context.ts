@@ -76,12 +76,37 @@ export async function readBody(request: Request, limitBytes: number): Promise<Ui
     if (done) break
     size += value.byteLength
     if (size > limitBytes) {
-      await reader.cancel().catch(() => undefined)
+      // Read a bounded rest, so a client still sending sees the 413 rather than a reset connection.
+      await discardRest(reader)
       throw new BodyTooLargeError(limitBytes)
     }
     chunks.push(value)
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
+}
+
+/** Past a body limit, up to this much more is read and dropped (within DISCARD_MS) before answering. */
+export const DISCARD_BYTES = 1024 * 1024
+const DISCARD_MS = 5_000
+
+/** Reads and drops the rest of a body; true when it ended within DISCARD_BYTES and DISCARD_MS (else it is cancelled). */
+export async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), DISCARD_MS)
+  try {
+    for (let size = 0; ; ) {
+      const { done, value } = await reader.read()
+      if (done) return size <= DISCARD_BYTES
+      size += value.byteLength
+      if (size > DISCARD_BYTES) {
+        await reader.cancel().catch(() => undefined)
+        return false
+      }
+    }
+  } catch {
+    return false
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 function pathAndQuery(url: string): string {

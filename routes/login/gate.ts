@@ -7,6 +7,7 @@ import { pythonLower, pythonStrip } from '../../compat/python/unicode.js'
 import { parseMultipartForm } from '../../compat/werkzeug/multipart-form.js'
 import { QueryDecodeError } from '../../compat/werkzeug/query-string.js'
 import { BodyTooLargeError, type RouteContext } from '../../core/route.js'
+import { discardRest } from '../../core/route-context.js'
 import type { Logger } from '../../core/logger.js'
 import { firstValue, parseUrlencodedStrict } from './form.js'
 import type { FixedWindowLimiter } from './rate-limit.js'
@@ -61,16 +62,16 @@ export async function loginGate(ctx: RouteContext, limits: LoginLimits): Promise
   const encoding = mimetype === 'application/x-www-form-urlencoded' ? 'urlencoded' : mimetype === 'multipart/form-data' ? 'multipart' : 'other'
   let form: Array<[string, string]> = []
   if (encoding !== 'other') {
+    const declared = ctx.request.headers.get('content-length')
+    if (declared !== null && Number(declared) > LOGIN_BODY_LIMIT_BYTES) {
+      return tooLarge(ctx, limits.logger, ctx.request.body ? await discardRest(ctx.request.body.getReader()) : true)
+    }
     let body: Uint8Array
     try {
       body = await ctx.body()
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error
-      limits.logger.warn({ requestId: ctx.requestId, limitBytes: LOGIN_BODY_LIMIT_BYTES }, 'login body too large')
-      return new Response(errorPage(413, 'Request Entity Too Large', `O formulário de login passa de ${LOGIN_BODY_LIMIT_BYTES / 1024} KiB.`), {
-        status: 413,
-        headers: { 'content-type': HTML, connection: 'close' },
-      })
+      return tooLarge(ctx, limits.logger, false) // chunked: whatever is left unread after the discard bound
     }
     const parsed = encoding === 'urlencoded' ? parseUrlencodedStrict(body) : parseMultipartForm(body, contentType)
     if (parsed === null) return badRequest(ctx, limits.logger, encoding, 'O formulário de login não pôde ser lido.')
@@ -95,6 +96,13 @@ export function countLegacyVerdict(attempt: LoginAttempt, limits: LoginLimits): 
   return (status) => {
     if (status !== 200) succeeded(attempt, limits)
   }
+}
+
+function tooLarge(ctx: RouteContext, logger: Logger, bodyRead: boolean): Response {
+  logger.warn({ requestId: ctx.requestId, limitBytes: LOGIN_BODY_LIMIT_BYTES, bodyRead }, 'login body too large')
+  const page = errorPage(413, 'Request Entity Too Large', `O formulário de login passa de ${LOGIN_BODY_LIMIT_BYTES / 1024} KiB.`)
+  // A connection whose request body was not read to the end cannot carry another request.
+  return new Response(page, { status: 413, headers: { 'content-type': HTML, ...(bodyRead ? {} : { connection: 'close' }) } })
 }
 
 function tooManyRequests(ctx: RouteContext, retryAfterSeconds: number, logger: Logger, limit: 'address' | 'email'): Response {
