@@ -1,0 +1,107 @@
+// The movements report over 200,000 movements: the gateway streams it from the cursor, so its peak memory
+// stays flat; the first byte leaves long before the last. The legacy app is measured the same way, for
+// the record (docs/benchmarks.md).
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import http from 'node:http'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { seed } from '../../scripts/seed/index.js'
+import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
+import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
+import { login } from '../support/login.js'
+import { connectTestDb } from '../support/mongo.js'
+import { memoryOf } from '../proxy/support.js'
+
+const MOVEMENTS = 200_000
+const REPORT = '/api/relatorios/movimentacoes.csv'
+
+let testDb: Awaited<ReturnType<typeof connectTestDb>>
+let legacy: LegacyApp
+let gateway: GatewayProcess
+let cookie: string
+
+beforeAll(async () => {
+  testDb = await connectTestDb('report_memory')
+  await seed(testDb.db, { items: 60, movements: MOVEMENTS })
+  const dbName = testDb.db.databaseName
+  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName, secretKey: TEST_SECRET_KEY, workers: 1 })
+  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName, legacyUrl: legacy.url, env: { LOG_LEVEL: 'warn' }, healthTimeoutMs: 300_000 })
+  cookie = await login(legacy.url)
+}, 600_000)
+
+afterAll(async () => {
+  await gateway?.stop()
+  await legacy?.stop()
+  await testDb?.drop()
+})
+
+/** The processes holding the listening socket of a port (gunicorn's master and its worker). */
+function listeners(port: number): number[] {
+  const inodes = new Set(
+    readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f.length > 9 && f[3] === '0A' && parseInt(f[1]!.split(':')[1]!, 16) === port)
+      .map((f) => f[9]!),
+  )
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const fds = readdirSync(`/proc/${entry}/fd`)
+      if (fds.some((fd) => { try { return inodes.has(/socket:\[(\d+)\]/.exec(readlinkSync(`/proc/${entry}/fd/${fd}`))?.[1] ?? '') } catch { return false } })) pids.push(Number(entry))
+    } catch {
+      // not ours, or exited meanwhile
+    }
+  }
+  return pids
+}
+
+type Download = { bytes: number; firstByteMs: number; totalMs: number }
+
+function download(baseUrl: string): Promise<Download> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    let firstByteMs = -1
+    let bytes = 0
+    http
+      .get(new URL(REPORT, baseUrl), { headers: { cookie, 'accept-encoding': 'identity' } }, (response) => {
+        if (response.statusCode !== 200) reject(new Error(`HTTP ${response.statusCode}`))
+        response.on('data', (chunk: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = performance.now() - started
+          bytes += chunk.length
+        })
+        response.on('end', () => resolve({ bytes, firstByteMs, totalMs: performance.now() - started }))
+        response.on('error', reject)
+      })
+      .on('error', reject)
+  })
+}
+
+const mib = (bytes: number) => (bytes / 1048576).toFixed(1)
+
+describe(`the report over ${MOVEMENTS} movements`, () => {
+  it('streams from the gateway with flat memory, first byte well before the last', { timeout: 600_000 }, async () => {
+    const pid = gateway.child.pid!
+    const before = memoryOf(pid)
+    const via = await download(gateway.url)
+    const after = memoryOf(pid)
+
+    const legacyPids = listeners(legacy.port)
+    expect(legacyPids.length).toBeGreaterThan(0)
+    const legacyBefore = legacyPids.map(memoryOf).reduce((max, m) => Math.max(max, m.hwm), 0)
+    const direct = await download(legacy.url)
+    const legacyAfter = legacyPids.map(memoryOf).reduce((max, m) => Math.max(max, m.hwm), 0)
+
+    console.info(
+      `report ${mib(via.bytes)} MiB, ${MOVEMENTS} movements\n` +
+        `  gateway: peak RSS ${mib(before.hwm)} → ${mib(after.hwm)} MiB; first byte ${via.firstByteMs.toFixed(0)} ms, total ${via.totalMs.toFixed(0)} ms\n` +
+        `  legacy (1 sync worker, largest process): peak RSS ${mib(legacyBefore)} → ${mib(legacyAfter)} MiB; first byte ${direct.firstByteMs.toFixed(0)} ms, total ${direct.totalMs.toFixed(0)} ms`,
+    )
+    expect(via.bytes).toBe(direct.bytes)
+    expect(via.bytes).toBeGreaterThan(15 * 1024 * 1024)
+    // Flat: the peak grows by far less than the report (buffering it would grow it by about its size twice).
+    expect(after.hwm - before.hwm).toBeLessThan(via.bytes / 2)
+    expect(via.firstByteMs).toBeLessThan(via.totalMs / 2)
+  })
+})
