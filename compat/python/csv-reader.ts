@@ -121,7 +121,10 @@ export class CsvReader {
   }
 }
 
-/** `csv.DictReader` with restkey/restval None: its `line_num` is only updated where csv.py updates it. */
+/**
+ * `csv.DictReader` with restkey/restval None: its `line_num` is only updated where csv.py updates it (after each
+ * record read by `__next__`, and by every read of the `fieldnames` property).
+ */
 export class CsvDictReader {
   lineNum = 0
   private names: string[] | null | undefined
@@ -148,6 +151,9 @@ export class CsvDictReader {
       row = this.reader.read()
       if (row === undefined) return undefined
     }
+    // csv.py reads `self.fieldnames` to build the dict, and that property sets line_num again: a row after
+    // blank lines reports its own line, not the first blank one.
+    this.lineNum = this.reader.lineNum
     const names = this.names ?? []
     const dict = new Map<string | null, string | string[] | null>()
     for (let i = 0; i < Math.min(names.length, row.length); i++) dict.set(names[i]!, row[i]!)

@@ -5,6 +5,7 @@ export class UnicodeDecodeError extends Error {}
 
 /** CPython's TextIOWrapper reads its buffer in chunks of this size (`_CHUNK_SIZE`). */
 const CHUNK_SIZE = 8192
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /**
  * The lines `io.TextIOWrapper(f, encoding="utf-8-sig", newline="")` yields from a file, decoded the way it
@@ -23,7 +24,10 @@ export function textLines(fd: number): () => string | undefined {
 
   const readChunk = (): boolean => {
     if (eof) return false
-    const read = readSync(fd, buffer, 0, CHUNK_SIZE, position)
+    let read = readSync(fd, buffer, 0, CHUNK_SIZE, position)
+    // utf_8_sig's decoder waits on fewer than 3 bytes that could start a BOM, and still waits at EOF: a file
+    // that is only "\xef" or "\xef\xbb" decodes to nothing, not to an error.
+    if (position === 0 && read > 0 && read < 3 && BOM.subarray(0, read).equals(buffer.subarray(0, read))) read = 0
     position += read
     let decoded: string
     try {

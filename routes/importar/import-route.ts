@@ -3,6 +3,7 @@ import { defineRoute } from '../../core/route.js'
 import { httpErrorResponse, jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import { errorResponse, UnauthenticatedResponse, UnavailableResponse } from '../shared/openapi.js'
 import { importCsv } from './import-csv.js'
+import { ImportInterrupted } from './import-writes.js'
 import { readUpload, type UploadLimits } from './upload.js'
 
 /** The legacy app's limits (Flask MAX_CONTENT_LENGTH as the legacy sets it; Werkzeug 3.1 form defaults). */
@@ -21,7 +22,8 @@ const ImportResponse = z
 /**
  * `POST /api/importar` (api_importacao.importar): multipart upload, field `arquivo`, a CSV of items. The
  * upload is streamed to a temporary file and hashed on the way; the rows are then read as Python's csv
- * module reads them and written in batches of 500 with upserts keyed on `codigo`.
+ * module reads them and written in batches of 500, keyed on `codigo`; a changed stock is written through the
+ * movements' compare-and-set path with an `ajuste` movement (import-writes.ts).
  */
 export const importItems = defineRoute({
   name: 'importar',
@@ -49,6 +51,10 @@ export const importItems = defineRoute({
     try {
       const result = await importCsv(ctx.db, upload.path, ctx.user!.email)
       return jsonResponse({ ...result, criados: BigInt(result.criados), atualizados: BigInt(result.atualizados), bytes: BigInt(upload.bytes), sha256: upload.sha256 })
+    } catch (error) {
+      // Graceful shutdown past its write cutoff: the rows before are written; importing the file again is safe.
+      if (error instanceof ImportInterrupted) return jsonErrorResponse('Serviço reiniciando, tente novamente', 503, {}, { 'retry-after': '1', connection: 'close' })
+      throw error
     } finally {
       await upload.cleanup()
     }

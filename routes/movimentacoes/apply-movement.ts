@@ -2,9 +2,10 @@ import { Double, ObjectId, type Db, type Document } from 'mongodb'
 import { legacyJsonText } from '../../core/legacy-json.js'
 import { movementJson } from '../shared/movements-json.js'
 import { pyTruthy } from '../../compat/python/truthy.js'
-import { asPythonWritesIt, plainDocument } from './bson-values.js'
+import { asPythonWritesIt, plainDocument } from '../shared/bson-values.js'
 import type { MovementInput } from './create-validate.js'
-import { finishPending, PENDING_FIELD, type PendingMovement } from './pending-movements.js'
+import { finishPending, type PendingMovement } from '../shared/pending-movements.js'
+import { backOff, compareAndSetStock } from '../shared/stock-write.js'
 
 /** A decided answer: status and the exact JSON text (flask.jsonify's, trailing newline included). */
 export type MovementOutcome = {
@@ -81,14 +82,9 @@ export async function applyMovement(db: Db, input: MovementInput, usuario: strin
     const pending: PendingMovement = { _id: movementId, movimentacao: movement }
     if (options.keyId !== undefined) Object.assign(pending, { chave: options.keyId, resposta: outcome.text })
 
-    const result = await itens.updateOne(
-      { _id, quantidade: anterior, ativo: raw.ativo },
-      { $set: { quantidade: new Double(posterior), atualizado_em: momento }, $push: { [PENDING_FIELD]: pending } } as Document,
-    )
-    if (result.matchedCount === 0) {
-      // Someone changed it since the read: decide again on fresh data, after a short random pause so the
-      // losers of one round do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)))
+    if (!(await compareAndSetStock(db, _id, { quantidade: anterior, ativo: raw.ativo }, { quantidade: new Double(posterior), atualizado_em: momento }, pending))) {
+      // Someone changed it since the read: decide again on fresh data.
+      await backOff(attempt)
       continue
     }
     try {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto'
 import { MongoServerError, ObjectId, type Db } from 'mongodb'
 
-export const IDEMPOTENCY_COLLECTION = 'idempotency_keys'
+import { IDEMPOTENCY_COLLECTION } from '../shared/idempotency-commit.js'
+
+export { IDEMPOTENCY_COLLECTION }
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
 /**
  * A running request renews its key's lease every third of this; a key whose request died (no renewal) may be
@@ -45,17 +47,6 @@ export function fingerprint(mimetype: string, body: Uint8Array): string {
 
 function keys(db: Db) {
   return db.collection<KeyDocument>(IDEMPOTENCY_COLLECTION)
-}
-
-/**
- * The commit point of an idempotent movement: the key becomes `done` with this answer only if `owner` still
- * owns it. True when this owner's answer is the key's answer (now or already).
- */
-export async function commitKeyAnswer(db: Db, id: string, owner: ObjectId, body: string): Promise<boolean> {
-  const committed = await keys(db).updateOne({ _id: id, state: 'pending', owner }, { $set: { state: 'done', status: 201, body }, $unset: { lease_until: '' } })
-  if (committed.matchedCount === 1) return true
-  const key = await keys(db).findOne({ _id: id }, { projection: { state: 1, owner: 1 } })
-  return key?.state === 'done' && key.owner.equals(owner)
 }
 
 /** Idempotency keys per user, stored in MongoDB so every gateway instance sees them; expire by TTL index. */

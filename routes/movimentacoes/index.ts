@@ -4,7 +4,7 @@ import { createMovement } from './create-route.js'
 import { ensureIdempotencyIndexes } from './idempotency.js'
 import { ensureMovementIndexes } from './indexes.js'
 import { listMovements } from './list-route.js'
-import { ensurePendingMovementIndexes } from './pending-movements.js'
+import { ensurePendingMovementIndexes } from '../shared/pending-movements.js'
 
 export const movementsGroup = defineGroup({
   name: 'movimentacoes',

@@ -7,7 +7,7 @@ import { writeAdmission, type WriteAdmission } from '../shared/write-admission.j
 import { PendingMovementError, applyMovement, type MovementOutcome } from './apply-movement.js'
 import { checkMovementBody, type Checked } from './create-validate.js'
 import { DEFAULT_LEASE_MS, IdempotencyStore, fingerprint } from './idempotency.js'
-import { recoverPendingMovements } from './pending-movements.js'
+import { recoverPendingMovements } from '../shared/pending-movements.js'
 
 export type RecordDeps = { db: Db; logger: Logger; admission?: WriteAdmission; leaseMs?: number }
 

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb'
 import type { Logger } from '../../core/logger.js'
-import { recoverPendingMovements, type RecoveryResult } from './pending-movements.js'
+import { recoverPendingMovements, type RecoveryResult } from '../shared/pending-movements.js'
 
 export type MovementRecovery = {
   /** Starts a pass unless one is running or the last one started less than `intervalMs` ago (Vercel: per request). */

@@ -1,6 +1,6 @@
 // Parity of POST /api/importar on twin databases: the same uploads to the legacy app (database A) and to
 // the gateway (database B, the same seed); same status, same body bytes, same stored items.
-import { Double, type Db } from 'mongodb'
+import { Double, Int32, ObjectId, type Db } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
 import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
@@ -39,7 +39,7 @@ function multipart(file: Buffer | string, options: { field?: string; filename?: 
   return { body: Buffer.concat([Buffer.from(head), Buffer.from(file), Buffer.from(`\r\n--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` }
 }
 
-type Case = { name: string; body: Buffer; type?: string }
+type Case = { name: string; body: Buffer; type?: string; prepare?: (db: Db) => Promise<unknown> }
 const file = (name: string, content: Buffer | string, options?: Parameters<typeof multipart>[1]): Case => {
   const { body, type } = multipart(content, options)
   return { name, body, type }
@@ -63,6 +63,19 @@ const CASES: Case[] = [
   file('a truncated UTF-8 sequence at the end', Buffer.concat([Buffer.from(`${HEADER}T-1,t,,,,1,1\r\n`), Buffer.from([0xc3])])),
   file('a NUL byte and text after a closing quote', `${HEADER}N-1,"a"b\u0000c,,,,1,1\r\n`),
   file('newline in an unquoted field after a quote (CSV error)', `${HEADER}C-1,"x"\r\r\ny,,,,1,1\r\n`),
+  file('blank lines before an invalid row (DictReader line_num)', `${HEADER}D-1,d,,,,1,1\r\n\r\n\n\rD-2,,,,,1,1\r\n`),
+  file('only a partial BOM', Buffer.from([0xef, 0xbb])),
+  {
+    ...file('existing items: int, missing, null and string stocks, inactive, unchanged and changed', `${HEADER}S-1,int igual,,,,5,1\r\nS-2,int muda,,,,6,1\r\nS-3,sem quantidade,,,,0,0\r\nS-4,nula,,,,2,0\r\nS-5,texto,,,,5,0\r\nS-6,inativo,,,,7,0\r\n`),
+    prepare: (db) => db.collection('itens').insertMany([
+      { _id: new ObjectId(), codigo: 'S-1', nome: 's1', unidade: 'un', quantidade: new Int32(5), estoque_minimo: new Int32(1), ativo: true },
+      { _id: new ObjectId(), codigo: 'S-2', nome: 's2', unidade: 'un', quantidade: new Int32(5), estoque_minimo: new Int32(1), ativo: true },
+      { _id: new ObjectId(), codigo: 'S-3', nome: 's3', unidade: 'un', ativo: true },
+      { _id: new ObjectId(), codigo: 'S-4', nome: 's4', unidade: 'un', quantidade: null, ativo: true },
+      { _id: new ObjectId(), codigo: 'S-5', nome: 's5', unidade: 'un', quantidade: '5', ativo: true },
+      { _id: new ObjectId(), codigo: 'S-6', nome: 's6', unidade: 'kg', quantidade: new Double(1.5), ativo: false },
+    ]),
+  },
   file('a field over the csv field size limit', `${HEADER}F-1,${'x'.repeat(131073)},,,,1,1\r\n`),
   file('an open quoted field at EOF', `${HEADER}Q-1,"aberto,,,,1,1\r\n`),
   file('field named otherwise', `${HEADER}Z-1,z\r\n`, { field: 'outro' }),
@@ -90,9 +103,30 @@ async function items(db: Db) {
 
 describe('POST /api/importar parity (twin databases, applied in order)', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', { timeout: 120_000 }, async (_, testCase) => {
+    await testCase.prepare?.(legacySide.db.db)
+    await testCase.prepare?.(gatewaySide.db.db)
     const legacy = await post(legacySide.url, testCase)
     const gateway = await post(gatewaySide.url, testCase)
     expect({ status: gateway.status, type: gateway.type, text: gateway.text }).toEqual({ status: legacy.status, type: legacy.type, text: legacy.text })
     expect(await items(gatewaySide.db.db)).toEqual(await items(legacySide.db.db))
+  })
+})
+
+describe('POST /api/importar: the stock changes the gateway made are recorded (a deliberate difference)', () => {
+  it('every imported item whose stock changed has an ajuste movement ending at its stock; the legacy wrote none', async () => {
+    const ajustes = (db: Db) => db.collection('movimentacoes').find({ observacao: 'Importação CSV' }, { promoteValues: false }).sort({ data: 1, _id: 1 }).toArray()
+    expect(await ajustes(legacySide.db.db)).toEqual([])
+    const recorded = await ajustes(gatewaySide.db.db)
+    // Updates of the cases above: IMP-1 twice, IMP-2..., S-2, S-3, S-4, S-5, S-6 (not S-1: 5 == 5.0).
+    const byItem = new Map<string, (typeof recorded)[number]>()
+    for (const movement of recorded) byItem.set(String(movement.item_id), movement)
+    const items = await gatewaySide.db.db.collection('itens').find({ codigo: { $in: ['S-1', 'S-2', 'S-3', 'S-4', 'S-5', 'S-6', 'IMP-1'] } }).toArray()
+    for (const item of items) {
+      const last = byItem.get(String(item._id))
+      if (item.codigo === 'S-1') expect(last).toBeUndefined()
+      else expect({ codigo: item.codigo, tipo: last?.tipo, posterior: Number(last?.estoque_posterior) }).toEqual({ codigo: item.codigo, tipo: 'ajuste', posterior: item.quantidade })
+    }
+    expect(recorded.find((m) => String(m.item_id) === String(items.find((i) => i.codigo === 'S-5')!._id))?.estoque_anterior).toBe('5')
+    expect(await gatewaySide.db.db.collection('itens').countDocuments({ movimentacoes_pendentes: { $exists: true } })).toBe(0)
   })
 })

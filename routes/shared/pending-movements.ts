@@ -1,6 +1,6 @@
 import { Double, MongoServerError, type Db, type Document, type ObjectId } from 'mongodb'
 import { plainNumber } from './bson-values.js'
-import { commitKeyAnswer } from './idempotency.js'
+import { commitKeyAnswer } from './idempotency-commit.js'
 
 /**
  * Field of an item document holding the movements whose stock change is written but which are not yet in
