@@ -1,4 +1,4 @@
-import { Double, MongoServerError, ObjectId, type Db, type Document } from 'mongodb'
+import { Double, MongoBulkWriteError, ObjectId, type Collection, type Db, type Document } from 'mongodb'
 import { asPythonWritesIt, plainNumber } from '../shared/bson-values.js'
 import { finishPending, type PendingMovement } from '../shared/pending-movements.js'
 import { backOff, compareAndSetStock } from '../shared/stock-write.js'
@@ -7,7 +7,7 @@ import type { ImportedItem } from './item-from-row.js'
 
 export type BatchCounts = { criados: number; atualizados: number }
 
-/** Distinct codes of one batch are written this many at a time; rows of one code keep their file order. */
+/** Existing items of one batch are updated this many at a time. */
 const PARALLEL_CODES = 8
 /** As in apply-movement.ts: each lost compare-and-set means another writer won; the cap only stops a NaN stock looping. */
 const MAX_ATTEMPTS = 500
@@ -22,23 +22,30 @@ type Known = { _id: ObjectId; quantidade: unknown }
 /**
  * `gravar(lote)` of api_importacao.py: a row whose `codigo` exists updates that item (`$set` of the row's
  * fields and `ativo: true`), otherwise it creates one; a code repeated in the file is created once, then
- * updated, as in the legacy app. Unlike the legacy's blind `$set` of `quantidade`, a stock change goes through
- * the write path of POST /api/movimentacoes: a compare-and-set on the stock read, which also records an
- * `ajuste` movement (pending, then in `movimentacoes`), so a saída racing the import is never lost and
- * stock = starting stock + recorded movements holds (docs/concurrency.md, docs/compatibility.md).
+ * updated, as in the legacy app. Every row sets every field, so the rows of one code in one batch end where
+ * its last row says: that state is written once per batch (the legacy's ordered bulk write passes through the
+ * others within one round trip), while the counts are per row, as the legacy counts them.
+ *
+ * Unlike the legacy's blind `$set` of `quantidade`, a stock change goes through the write path of
+ * POST /api/movimentacoes: a compare-and-set on the stock read, which also records an `ajuste` movement
+ * (pending, then in `movimentacoes`), so a saída racing the import is never lost and stock = starting stock +
+ * recorded movements holds (docs/concurrency.md, docs/compatibility.md).
  */
 export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario: string, admission: WriteAdmission = writeAdmission): Promise<BatchCounts> {
   const momento = new Date()
   const itens = db.collection('itens')
-  const counts: BatchCounts = { criados: 0, atualizados: 0 }
-  const chains = new Map<string, ImportedItem[]>()
-  for (const item of batch) chains.set(item.codigo, [...(chains.get(item.codigo) ?? []), item])
-
+  const rowsOf = new Map<string, number>()
+  const last = new Map<string, ImportedItem>()
+  for (const item of batch) {
+    rowsOf.set(item.codigo, (rowsOf.get(item.codigo) ?? 0) + 1)
+    last.set(item.codigo, item)
+  }
   // One read for the whole batch, as the legacy's `find({"codigo": {"$in": ...}})`; re-read only after a lost race.
   const known = new Map<string, Known>()
-  const found = itens.find({ codigo: { $in: [...chains.keys()] } }, { projection: { codigo: 1, quantidade: 1 }, promoteValues: false })
+  const found = itens.find({ codigo: { $in: [...last.keys()] } }, { projection: { codigo: 1, quantidade: 1 }, promoteValues: false })
   for await (const doc of found) if (!known.has(doc.codigo as string)) known.set(doc.codigo as string, { _id: doc._id, quantidade: doc.quantidade })
 
+  const counts: BatchCounts = { criados: 0, atualizados: 0 }
   const fields = (item: ImportedItem): Document => ({
     ...item,
     quantidade: new Double(item.quantidade),
@@ -46,25 +53,36 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
     atualizado_em: momento,
     ativo: true,
   })
+  const admitted = async <T>(write: () => Promise<T>): Promise<T> => {
+    const outcome = await admission.run(async () => ({ value: await write() }))
+    if (outcome === undefined) throw new ImportInterrupted('shutting down')
+    return outcome.value
+  }
 
-  const writeRow = async (item: ImportedItem): Promise<'created' | 'updated'> => {
+  // New codes: one insertMany. A code created meanwhile by someone else (unique index) is updated instead.
+  const fresh = [...last.values()].filter((item) => !known.has(item.codigo))
+  const toUpdate = [...last.values()].filter((item) => known.has(item.codigo))
+  if (fresh.length > 0) {
+    const docs = fresh.map((item) => ({ _id: new ObjectId(), ...fields(item), criado_em: momento }))
+    const failed = await admitted(() => insertAll(itens, docs))
+    fresh.forEach((item, i) => {
+      if (failed.has(i)) return void toUpdate.push(item)
+      counts.criados++
+      counts.atualizados += rowsOf.get(item.codigo)! - 1
+    })
+  }
+
+  const updateOne = async (item: ImportedItem): Promise<void> => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       let current = attempt === 1 ? known.get(item.codigo) : undefined
-      if (!current && attempt > 1) {
-        const doc = await itens.findOne({ codigo: item.codigo }, { projection: { quantidade: 1 }, promoteValues: false })
-        if (doc) current = { _id: doc._id, quantidade: doc.quantidade }
-      }
       if (!current) {
-        const doc = { _id: new ObjectId(), ...fields(item), criado_em: momento }
-        try {
-          await itens.insertOne(doc)
-        } catch (error) {
-          // Created concurrently (unique index on codigo): update it instead.
-          if (error instanceof MongoServerError && error.code === 11000) continue
-          throw error
+        const doc = await itens.findOne({ codigo: item.codigo }, { projection: { quantidade: 1 }, promoteValues: false })
+        if (!doc) {
+          // Removed from the database meanwhile (not by any route of the app): create it again.
+          if ((await insertAll(itens, [{ _id: new ObjectId(), ...fields(item), criado_em: momento }])).size === 0) return
+          continue
         }
-        known.set(item.codigo, { _id: doc._id, quantidade: new Double(item.quantidade) })
-        return 'created'
+        current = { _id: doc._id, quantidade: doc.quantidade }
       }
       const previous = plainNumber(current.quantidade)
       const pending = previous === item.quantidade && typeof previous === 'number' ? undefined : ajuste(current, item, usuario, momento)
@@ -74,23 +92,32 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
         continue
       }
       if (pending) await finishPending(db, current._id, pending)
-      known.set(item.codigo, { _id: current._id, quantidade: new Double(item.quantidade) })
-      return 'updated'
+      return
     }
     throw new Error(`item ${item.codigo}: stock kept changing during ${MAX_ATTEMPTS} attempts`)
   }
-
-  const pendingChains = [...chains.values()]
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_CODES, pendingChains.length) }, async () => {
-    for (let rows = pendingChains.shift(); rows; rows = pendingChains.shift()) {
-      for (const item of rows) {
-        const outcome = await admission.run(() => writeRow(item))
-        if (outcome === undefined) throw new ImportInterrupted('shutting down')
-        counts[outcome === 'created' ? 'criados' : 'atualizados']++
-      }
+  const queue = [...toUpdate]
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_CODES, queue.length) }, async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const current = item
+      await admitted(() => updateOne(current))
+      counts.atualizados += rowsOf.get(current.codigo)!
     }
   }))
   return counts
+}
+
+/** insertMany, unordered; the indexes of the documents refused because their codigo exists by now. */
+async function insertAll(itens: Collection, docs: Document[]): Promise<Set<number>> {
+  try {
+    await itens.insertMany(docs, { ordered: false })
+    return new Set()
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError)) throw error
+    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]
+    if (errors.some((e) => e.code !== 11000)) throw error
+    return new Set(errors.map((e) => e.index))
+  }
 }
 
 /** The `ajuste` movement of a stock the import sets, shaped as the legacy's own ajuste (POST /api/movimentacoes). */

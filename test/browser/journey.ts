@@ -199,12 +199,17 @@ export function describeJourney(mode: JourneyMode): void {
       await shoot('movimentacao')
     })
 
-    it('a CSV uploaded through the file input creates the items', { timeout: STEP_TIMEOUT }, async () => {
+    it('a CSV uploaded through the file input creates the items and updates a stock', { timeout: STEP_TIMEOUT }, async () => {
       const prefixo = `E2E-${mode.toUpperCase()}`
+      // One existing item is re-imported with its own fields and one more unit of stock.
+      const existing = (await testDb.db.collection('itens').findOne({ ativo: true, codigo: { $not: /^E2E-/ } }, { sort: { codigo: -1 } }))!
+      const field = (value: unknown) => `"${String(value ?? '').replaceAll('"', '""')}"`
+      const novaQuantidade = existing.quantidade + 1
       const csv = Buffer.from(
         'codigo,nome,categoria,subcategoria,unidade,quantidade,estoque_minimo\r\n' +
           `${prefixo}-01,Parafuso de teste ação,Testes E2E,Navegador,un,12,5\r\n` +
-          `${prefixo}-02,"Fio de teste, 2,5mm",Testes E2E,Navegador,m,"3,5",10\r\n`,
+          `${prefixo}-02,"Fio de teste, 2,5mm",Testes E2E,Navegador,m,"3,5",10\r\n` +
+          `${[existing.codigo, existing.nome, existing.categoria, existing.subcategoria, existing.unidade, novaQuantidade, existing.estoque_minimo].map(field).join(',')}\r\n`,
         'utf8',
       )
       await page.setInputFiles('#import-arquivo', { name: 'itens-e2e.csv', mimeType: 'text/csv', buffer: csv })
@@ -213,13 +218,13 @@ export function describeJourney(mode: JourneyMode): void {
       await page.click('#import-enviar')
       const response = await imported
       expect(response.status()).toBe(200)
-      expect(await upstreamOf(response)).toBe('legacy')
+      expect(await upstreamOf(response)).toBe(tableUpstream)
       await reloaded
 
       const sha256 = createHash('sha256').update(csv).digest('hex')
       await page.locator('#import-resultado').waitFor({ state: 'visible' })
       await expect(page.locator('#import-resultado').textContent()).resolves.toBe(
-        `2 criados, 0 atualizados, 0 erros · ${csv.length} bytes · sha256 ${sha256}`,
+        `2 criados, 1 atualizados, 0 erros · ${csv.length} bytes · sha256 ${sha256}`,
       )
       await expect(page.locator('#import-erro').isHidden()).resolves.toBe(true)
 
@@ -228,6 +233,15 @@ export function describeJourney(mode: JourneyMode): void {
         { codigo: `${prefixo}-01`, nome: 'Parafuso de teste ação', categoria: 'Testes E2E', subcategoria: 'Navegador', unidade: 'un', quantidade: 12, estoque_minimo: 5, ativo: true },
         { codigo: `${prefixo}-02`, nome: 'Fio de teste, 2,5mm', categoria: 'Testes E2E', subcategoria: 'Navegador', unidade: 'm', quantidade: 3.5, estoque_minimo: 10, ativo: true },
       ])
+      const updated = await testDb.db.collection('itens').findOne({ _id: existing._id })
+      expect(updated).toMatchObject({ nome: existing.nome, quantidade: novaQuantidade })
+      // The gateway records the stock change as an ajuste movement; the legacy app $sets it with none.
+      const ajustes = await testDb.db.collection('movimentacoes').find({ item_id: existing._id, observacao: 'Importação CSV' }).toArray()
+      if (mode === 'migrated') {
+        expect(ajustes.map(({ tipo, quantidade, usuario, estoque_anterior, estoque_posterior }) => ({ tipo, quantidade, usuario, estoque_anterior, estoque_posterior }))).toEqual([
+          { tipo: 'ajuste', quantidade: novaQuantidade, usuario: DEMO_USER.email, estoque_anterior: existing.quantidade, estoque_posterior: novaQuantidade },
+        ])
+      } else expect(ajustes).toEqual([])
       // The page reloaded the tree: the new category with both items.
       const novaCategoria = page.locator('#arvore details.categoria[data-categoria="Testes E2E"]')
       await expect(novaCategoria.locator('tr[data-codigo]').count()).resolves.toBe(2)
@@ -500,7 +514,7 @@ export function describeJourney(mode: JourneyMode): void {
       }
       // The journey did reach every route of the table, and the other legacy routes it is about.
       const seen = new Set(responses.map((r) => `${r.method} ${tableRoute(r.method, r.path)?.rule ?? r.path}`))
-      const journeyRoutes = ['POST /login', 'GET /logout', 'GET /api/chat', 'POST /api/importar', 'GET /static/app.js']
+      const journeyRoutes = ['POST /login', 'GET /logout', 'GET /api/chat', 'GET /static/app.js']
       // The frontend never calls the first two, and the report is a download (checked in the request log
       // above); everything else the gateway answers, the journey reaches.
       const notCalledByTheFrontend = ['POST /api/estoque/itens', 'GET /api/me', 'GET /api/relatorios/movimentacoes.csv']

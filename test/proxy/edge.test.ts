@@ -127,7 +127,7 @@ describe('browser-friendly errors', () => {
 
   it('API calls and non-HTML clients keep the JSON body', async () => {
     for (const request of [
-      { target: '/api/importar', headers: { accept: 'text/html' } },
+      { target: '/api/diagnostico/requisicao', headers: { accept: 'text/html' } },
       { target: '/estoque/', headers: { accept: '*/*' } },
       { target: '/estoque/', headers: {} },
     ]) {

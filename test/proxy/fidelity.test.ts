@@ -12,7 +12,7 @@ import { expectLabelled, headerValues, logLines, memoryOf, rawExchange, rawReque
 const MOVEMENTS = 50_000
 /** Migrated routes whose large bodies test the proxy: served by the legacy app here. */
 // A proxy suite: the routes it sends through the proxy stay legacy whatever their declared mode.
-const PROXIED = ['relatorios-movimentacoes-csv', 'estoque-itens-list', 'estoque-itens-create', 'estoque-itens-get', 'estoque-itens-update', 'estoque-itens-delete', 'me']
+const PROXIED = ['relatorios-movimentacoes-csv', 'estoque-itens-list', 'estoque-itens-create', 'estoque-itens-get', 'estoque-itens-update', 'estoque-itens-delete', 'me', 'importar']
   .map((name) => `${name}=legacy`)
   .join(',')
 

@@ -139,7 +139,7 @@ describe('admin endpoints', () => {
   it('reports each route, requests per side and latency percentiles', async () => {
     const gateway = await gatewayOn(legacyDb, {})
     for (let index = 0; index < 3; index++) await (await fetch(`${gateway.url}/api/dashboard`, { headers: { cookie } })).arrayBuffer()
-    await (await fetch(`${gateway.url}/api/importar`, { headers: { cookie } })).arrayBuffer()
+    await (await fetch(`${gateway.url}/api/diagnostico/requisicao`, { headers: { cookie } })).arrayBuffer()
     const body = await status(gateway.url)
     const dashboard = body.routes.find((route: { name: string }) => route.name === 'dashboard')
     expect(dashboard).toMatchObject({ methods: ['GET'], rule: '/api/dashboard', mode: 'migrated', source: 'declared', served: { gateway: 3, legacy: 0 } })

@@ -63,7 +63,7 @@ describe('compression', () => {
     const unauthenticated = await raw('/api/dashboard', { cookie: '', 'accept-encoding': 'br' })
     expect(unauthenticated.status).toBe(401)
     expect(unauthenticated.headers['content-encoding']).toBeUndefined()
-    const proxied = await raw('/api/importar', { 'accept-encoding': 'br' })
+    const proxied = await raw('/api/diagnostico/requisicao', { 'accept-encoding': 'br' })
     expect(proxied.headers['x-gateway-upstream']).toBe('legacy')
     expect(proxied.headers['content-encoding']).toBeUndefined()
     expect(proxied.headers.etag).toBeUndefined()
