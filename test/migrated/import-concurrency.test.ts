@@ -96,7 +96,8 @@ async function race(baseUrl: string, prefix: string) {
       saidasRecorded: movements.filter((m) => m.tipo === 'saida').length,
       ajustesRecorded: movements.filter((m) => m.tipo === 'ajuste').length,
       negative: movements.filter((m) => Number(m.estoque_posterior) < 0).length + (Number(item.quantidade) < 0 ? 1 : 0),
-      pending: item.movimentacoes_pendentes === undefined ? 0 : 1,
+      // Entries left pending (an empty array is possible when two finishers race: the recovery pass tidies it).
+      pending: ((item.movimentacoes_pendentes ?? []) as unknown[]).length,
     })
   }
   const summary = {
