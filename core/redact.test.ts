@@ -17,3 +17,13 @@ describe('redaction', () => {
     expect(redactBody('<p>demo@estoque.local</p>')).toBe('<p>[email]</p>')
   })
 })
+
+describe('configured redaction', () => {
+  it('adds field names to the personal ones, case-insensitively', async () => {
+    const { createRedactor } = await import('./redact.js')
+    const redactor = createRedactor(['Nome_Cliente'])
+    expect(redactor.json({ nome_cliente: 'Ana', nome: 'Cabo', usuario: 'x', email: 'a@b.com' })).toEqual({ nome_cliente: '[redacted]', nome: 'Cabo', usuario: '[redacted]', email: '[redacted]' })
+    expect(redactor.body('{"NOME_CLIENTE":"Ana","obs":"ana@empresa.com"}')).toBe('{"NOME_CLIENTE":"[redacted]","obs":"[email]"}')
+    expect(redactor.isPersonal('nome')).toBe(false)
+  })
+})

@@ -34,3 +34,40 @@ export function redactBody(text: string): string {
     return redactText(text)
   }
 }
+
+export type Redactor = {
+  text(text: string): string
+  json(value: unknown): unknown
+  body(text: string): string
+  /** A field name that is personal (built-in list or configured). */
+  isPersonal(field: string): boolean
+}
+
+/**
+ * The same redaction with more field names counted as personal (SHADOW_REDACT_FIELDS: a deployment's own
+ * `nome_cliente`, `endereco` …), matched case-insensitively on the field name.
+ */
+export function createRedactor(extraFields: readonly string[] = []): Redactor {
+  const extra = new Set(extraFields.map((field) => field.toLowerCase()))
+  const isPersonal = (field: string) => PERSONAL_FIELD.test(field) || extra.has(field.toLowerCase())
+  const json = (value: unknown): unknown => {
+    if (typeof value === 'string') return redactText(value)
+    if (Array.isArray(value)) return value.map(json)
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, field]) => [key, isPersonal(key) && field !== null ? REDACTED : json(field)]))
+    }
+    return value
+  }
+  return {
+    text: redactText,
+    json,
+    isPersonal,
+    body(text) {
+      try {
+        return JSON.stringify(json(JSON.parse(text)))
+      } catch {
+        return redactText(text)
+      }
+    },
+  }
+}

@@ -14,6 +14,8 @@ export type RouteOverride = {
   shadowIgnore?: string[]
   /** Field by field over the guards of the layers below (core/guard-policy.ts). */
   guards?: GuardPolicy
+  /** Share of shadow requests compared, 0–1. */
+  shadowSampleRate?: number
 }
 export const settingsSources = ['declared', 'file', 'env', 'live'] as const
 export type SettingsSource = (typeof settingsSources)[number]
@@ -27,6 +29,8 @@ export type EffectiveRoute = {
   shadowIgnore: readonly string[]
   /** The guards in force, merged over every layer (empty: none). */
   guards: GuardPolicy
+  /** Share of shadow requests compared (0–1); absent: SHADOW_SAMPLE_RATE. */
+  shadowSampleRate?: number
   /** The most specific layer that set any field. */
   source: SettingsSource
 }
@@ -39,6 +43,7 @@ export const overrideSchema = z.strictObject({
   fallback: z.boolean().optional(),
   shadowIgnore: z.array(z.string().min(1)).optional(),
   guards: guardPolicySchema.optional(),
+  shadowSampleRate: z.number().min(0).max(1).optional(),
 })
 const overridesFileSchema = z.strictObject({ routes: z.record(z.string(), overrideSchema) })
 
@@ -95,6 +100,7 @@ export function resolve(declaration: RouteDeclaration, layers: readonly Override
     source: 'declared',
   }
   const guardLayers: (GuardPolicy | undefined)[] = [declaration.guards]
+  if (declaration.shadow?.sampleRate !== undefined) route.shadowSampleRate = declaration.shadow.sampleRate
   let percentSet = false
   for (const source of settingsSources.slice(1)) {
     const override = layers.find((layer) => layer.source === source)?.overrides[declaration.name]
@@ -107,6 +113,7 @@ export function resolve(declaration: RouteDeclaration, layers: readonly Override
     if (override.fallback !== undefined) route.fallback = override.fallback
     if (override.shadowIgnore !== undefined) route.shadowIgnore = override.shadowIgnore
     guardLayers.push(override.guards)
+    if (override.shadowSampleRate !== undefined) route.shadowSampleRate = override.shadowSampleRate
     route.source = source
   }
   route.guards = mergeGuards(guardLayers)

@@ -25,10 +25,19 @@ export type RouteDeclaration = {
   auth: 'login_required' | 'none'
   /** Request bodies above this are refused with the legacy 413 (default BODY_LIMIT_BYTES). */
   bodyLimitBytes?: number
-  /** Shadow mode: JSON paths that may legitimately differ; a write route must say how it is compared. */
-  shadow?: { ignore?: readonly string[]; compareWrites?: 'validation-only' }
   /** Automatic rollback guards (core/guard-policy.ts); overridable by ROUTES_FILE and live overrides. */
   guards?: GuardPolicy
+  /**
+   * Shadow mode: JSON paths that may legitimately differ; the share of requests compared (default
+   * SHADOW_SAMPLE_RATE); a write route must say how it is compared (`validation-only`: its handler stops
+   * before writing when `ctx.shadow`), and may read back the stored effect of an accepted legacy write.
+   */
+  shadow?: {
+    ignore?: readonly string[]
+    sampleRate?: number
+    compareWrites?: 'validation-only'
+    readBack?: (db: Db, legacyAnswer: unknown) => Promise<Response | undefined>
+  }
   /** OpenAPI description (request/responses); method and path are derived from the declaration. */
   openapi: Omit<RouteConfig, 'method' | 'path'>
   /** Absent while a route is only declared (scaffolded): it can then only be in `legacy` mode. */

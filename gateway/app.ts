@@ -19,8 +19,11 @@ import { labelUpstream } from './observability/label-upstream.js'
 import { errorResponses } from './errors/error-responses.js'
 import { healthRoutes } from './health/health.js'
 import { adminEndpointsEnabled, adminRoutes } from './admin/admin-routes.js'
-import { ShadowRecorder } from './shadow/shadow-recorder.js'
-import { shadowRunner } from './shadow/shadow-runner.js'
+import { createShadow } from './shadow/index.js'
+import { shadowApi } from './shadow/shadow-api.js'
+import { boardRoutes } from './board/board-routes.js'
+import { TrafficCounters } from './board/traffic.js'
+import exportedUrlMap from '../routes/legacy-url-map.json' with { type: 'json' }
 import { legacyProxy } from '../legacy-proxy/proxy.js'
 import { probeLegacy } from '../legacy-proxy/probe.js'
 import { openApiDocs } from '../routes/openapi-docs.js'
@@ -52,7 +55,6 @@ export type AppDeps = {
 /** The whole gateway as one Hono app, shared by the Node server and the Vercel function. */
 export function createApp({ config, mongo, logger, settings, urlMap, cache, metrics, control }: AppDeps): GatewayApp {
   const app = new Hono<GatewayEnv>()
-  const recorder = new ShadowRecorder(metrics, (route, result) => control.recorder.recordComparison(route, result))
   const legacy: LegacyForward = legacyProxy({
     target: config.LEGACY_URL,
     connectTimeoutMs: config.LEGACY_CONNECT_TIMEOUT_MS,
@@ -73,6 +75,21 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
     },
     observer: metrics.legacyAdmission,
   })
+  // Shadow comparisons and the board's traffic counters, shared through MongoDB (docs/routes.md, "Shadow mode").
+  const shadow = createShadow({
+    config,
+    db: mongo.db,
+    legacy,
+    metrics,
+    logger,
+    instance: control.instance,
+    declarations: settings.declarations,
+    // The guards' windows count what a person would: a race or a write not compared is neither a match nor a mismatch.
+    onResult: (route, result) => {
+      if (result === 'match' || result === 'mismatch' || result === 'error' || result === 'skipped') control.recorder.recordComparison(route, result)
+    },
+  })
+  const traffic = new TrafficCounters(mongo.db, logger, { retentionSeconds: config.SHADOW_RETENTION_SECONDS, flushMs: config.SHADOW_FLUSH_MS, ensureIndexes: config.ENSURE_INDEXES }, urlMap)
   const secretKeys = sessionSecretKeys(config)
   const services: RouteServices = {
     db: mongo.db,
@@ -103,6 +120,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
   })
   app.use(requestLog(logger))
   if (config.REQUEST_METRICS) app.use(requestMetrics(metrics))
+  app.use(traffic.middleware())
   app.use(labelUpstream())
   app.use(speed({ etag: config.ETAG, compression: config.COMPRESSION }))
   if (cache) app.use(invalidateOnWrites(cache))
@@ -127,7 +145,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
     adminRoutes({
       settings,
       metrics,
-      shadow: recorder,
+      shadow: shadow.recorder,
       token: config.ADMIN_TOKEN,
       enabled: adminEnabled,
       control: controlApi({ settings, control }).route('/', scheduleApi({ settings, control })),
@@ -137,6 +155,18 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
         counts: () => (control.breaker.allows() ? sharedCounts(control.windows) : Promise.reject(new Error('database breaker open'))),
         status: () => ({ dbBreaker: control.breaker.status(), windows: control.recorder.status(), guards: control.loop.status() }),
       },
+      extra: [
+        shadowApi(shadow, settings),
+        boardRoutes({
+          settings,
+          shadow,
+          traffic,
+          store: control.store,
+          urlMap: exportedUrlMap,
+          endpointFor: (rule, method) => urlMap.endpointFor?.(rule, method),
+          fallbackCounts: () => metrics.fallbackCounts(),
+        }),
+      ],
     }),
   )
   app.route('/', openApiDocs(settings.declarations, openApiPath))
@@ -154,7 +184,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
       // The breaker first: while it is open a run is refused at once, before it could queue for the database.
       admit: (work) => control.breaker.run(() => admission.run(work)),
       logger,
-      shadow: shadowRunner(legacy, recorder, config.SHADOW_BODY_LIMIT_BYTES),
+      shadow: shadow.run,
       observe: (event) => metrics.countDecision(event),
       outcome: (event) => control.recorder.recordOutcome(event),
       overrideSide: testerOverride(config.ADMIN_TOKEN),

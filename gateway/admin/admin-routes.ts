@@ -1,11 +1,11 @@
 import cluster from 'node:cluster'
 import { Hono, type Context } from 'hono'
-import { bearerAuth } from 'hono/bearer-auth'
 import type { GatewayEnv } from '../../core/env.js'
 import type { RouteSettings } from '../../core/route-settings.js'
 import type { GatewayMetrics } from '../observability/metrics.js'
 import type { ShadowRecorder } from '../shadow/shadow-recorder.js'
 import { STATUS_WINDOW_SECONDS, type SharedRouteCounts } from '../../control/shared-counts.js'
+import { adminAuth } from '../board/admin-auth.js'
 
 export type AdminOptions = {
   settings: RouteSettings
@@ -23,6 +23,8 @@ export type AdminOptions = {
   instance: string
   /** Counts of every worker of every instance (the shared windows), and the control plane's own state. */
   shared: { counts: () => Promise<Map<string, SharedRouteCounts>>; status: () => Record<string, unknown> }
+  /** More admin endpoints behind the same token (the shadow results, the board). */
+  extra?: readonly Hono<GatewayEnv>[]
 }
 
 /** In production the admin endpoints need a token; without one they are off (docs/deploy.md). */
@@ -31,7 +33,7 @@ export function adminEndpointsEnabled(config: { NODE_ENV?: string | undefined; A
 }
 
 /** `/_gateway/status` (the migration at a glance, JSON) and `/metrics` (Prometheus). */
-export function adminRoutes({ settings, metrics, shadow, token, control, enabled, metricsText, instance, shared }: AdminOptions): Hono<GatewayEnv> {
+export function adminRoutes({ settings, metrics, shadow, token, control, enabled, metricsText, instance, shared, extra = [] }: AdminOptions): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>()
   if (!enabled) {
     const notFound = (c: Context<GatewayEnv>) => c.json({ erro: 'Recurso não encontrado' }, 404, { 'cache-control': 'no-store' })
@@ -41,10 +43,14 @@ export function adminRoutes({ settings, metrics, shadow, token, control, enabled
     return app
   }
   if (token) {
-    app.use('/_gateway/*', bearerAuth({ token }))
-    app.use('/metrics', bearerAuth({ token }))
+    // Bearer header, or the board's cookie (gateway/board/admin-auth.ts).
+    const auth = adminAuth(token)
+    app.use('/_gateway', auth)
+    app.use('/_gateway/*', auth)
+    app.use('/metrics', auth)
   }
   app.route('/', control)
+  for (const routes of extra) app.route('/', routes)
   const startedAt = Date.now()
 
   app.get('/_gateway/status', async (c) => {

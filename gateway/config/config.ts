@@ -125,6 +125,25 @@ export const configSchema = z.object({
       }
     }),
   SHADOW_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
+  // Shadow comparisons (docs/routes.md, "Shadow mode"): sampling, re-check, noise learning, the shared store.
+  /** Share of a shadow route's requests compared (a route's `shadow.sampleRate` / ROUTES_FILE `shadowSampleRate` wins). */
+  SHADOW_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  /** A mismatching GET is asked again of both sides after this long and counts only if it persists (0 = no re-check). */
+  SHADOW_RECHECK_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(200),
+  /** Share of compared GETs on which the legacy app is asked twice, to learn the paths that differ on their own. */
+  SHADOW_NOISE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.1),
+  /** Times a path must differ between the legacy app's own answers before it counts as noise. */
+  SHADOW_NOISE_MIN_COUNT: z.coerce.number().int().min(1).max(1000).default(2),
+  /** Comparisons running at once per process; more requests are answered but not compared. */
+  SHADOW_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(8),
+  /** Field names redacted (besides e-mails, users' names, passwords, tokens …) before a sample is stored or shown. */
+  SHADOW_REDACT_FIELDS: commaList,
+  /** How often each process writes its buffered shadow counters and samples to MongoDB. */
+  SHADOW_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** Shadow counters and samples expire this long after they were written (TTL indexes). */
+  SHADOW_RETENTION_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+  /** Mismatch samples kept per route in the shared store (the newest). */
+  SHADOW_SAMPLES_PER_ROUTE: z.coerce.number().int().min(1).max(1000).default(20),
   /** Per-request Prometheus metrics (request histogram, recent-latency summary); off saves their CPU. */
   REQUEST_METRICS: onOff.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -3,7 +3,7 @@ import type { Upstream } from '../../core/response-info.js'
 import type { DecisionEvent } from '../../core/dispatch.js'
 import type { AdmissionObserver } from '../../legacy-proxy/admission.js'
 
-export type ShadowResult = 'match' | 'mismatch' | 'error' | 'skipped'
+export type ShadowResult = 'match' | 'mismatch' | 'race' | 'error' | 'skipped' | 'not-compared'
 
 /** Prometheus metrics of the migration: who answered what, how fast, shadow agreement, fallbacks. */
 export class GatewayMetrics {
