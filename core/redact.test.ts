@@ -25,5 +25,8 @@ describe('configured redaction', () => {
     expect(redactor.json({ nome_cliente: 'Ana', nome: 'Cabo', usuario: 'x', email: 'a@b.com' })).toEqual({ nome_cliente: '[redacted]', nome: 'Cabo', usuario: '[redacted]', email: '[redacted]' })
     expect(redactor.body('{"NOME_CLIENTE":"Ana","obs":"ana@empresa.com"}')).toBe('{"NOME_CLIENTE":"[redacted]","obs":"[email]"}')
     expect(redactor.isPersonal('nome')).toBe(false)
+    const scoped = createRedactor(['me:nome'])
+    expect(scoped.forRoute('me').json({ nome: 'Ana', email: 'a@b.com' })).toEqual({ nome: '[redacted]', email: '[redacted]' })
+    expect(scoped.forRoute('dashboard').json({ nome: 'Cabo' })).toEqual({ nome: 'Cabo' })
   })
 })

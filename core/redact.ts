@@ -41,33 +41,48 @@ export type Redactor = {
   body(text: string): string
   /** A field name that is personal (built-in list or configured). */
   isPersonal(field: string): boolean
+  /** The redactor for one route's bodies: adds the fields configured as `route:field`. */
+  forRoute(route: string): Redactor
 }
 
 /**
  * The same redaction with more field names counted as personal (SHADOW_REDACT_FIELDS: a deployment's own
- * `nome_cliente`, `endereco` …), matched case-insensitively on the field name.
+ * `nome_cliente`, `endereco` …), matched case-insensitively on the field name. An entry `route:field`
+ * applies to that route's bodies only (`me:nome`: a user's name there, an item's name elsewhere).
  */
 export function createRedactor(extraFields: readonly string[] = []): Redactor {
-  const extra = new Set(extraFields.map((field) => field.toLowerCase()))
-  const isPersonal = (field: string) => PERSONAL_FIELD.test(field) || extra.has(field.toLowerCase())
-  const json = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactText(value)
-    if (Array.isArray(value)) return value.map(json)
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, field]) => [key, isPersonal(key) && field !== null ? REDACTED : json(field)]))
-    }
-    return value
+  const everywhere = new Set<string>()
+  const byRoute = new Map<string, Set<string>>()
+  for (const entry of extraFields) {
+    const [route, field] = entry.includes(':') ? entry.split(':', 2) : [undefined, entry]
+    if (!field) continue
+    if (route === undefined) everywhere.add(field.toLowerCase())
+    else byRoute.set(route, new Set([...(byRoute.get(route) ?? []), field.toLowerCase()]))
   }
-  return {
-    text: redactText,
-    json,
-    isPersonal,
-    body(text) {
-      try {
-        return JSON.stringify(json(JSON.parse(text)))
-      } catch {
-        return redactText(text)
+  const build = (fields: ReadonlySet<string>): Redactor => {
+    const isPersonal = (field: string) => PERSONAL_FIELD.test(field) || fields.has(field.toLowerCase())
+    const json = (value: unknown): unknown => {
+      if (typeof value === 'string') return redactText(value)
+      if (Array.isArray(value)) return value.map(json)
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, field]) => [key, isPersonal(key) && field !== null ? REDACTED : json(field)]))
       }
-    },
+      return value
+    }
+    return {
+      text: redactText,
+      json,
+      isPersonal,
+      body(text) {
+        try {
+          return JSON.stringify(json(JSON.parse(text)))
+        } catch {
+          return redactText(text)
+        }
+      },
+      forRoute: (route) => (byRoute.has(route) ? build(new Set([...everywhere, ...byRoute.get(route)!])) : base),
+    }
   }
+  const base = build(everywhere)
+  return base
 }

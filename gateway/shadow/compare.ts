@@ -1,4 +1,7 @@
-import { jsonDifferences, type Difference, type Json } from './json-diff.js'
+import { jsonDifferences, MAX_DIFFERENCES, type Difference, type Json } from './json-diff.js'
+
+/** Differences computed at most per pair while a mismatch is re-checked (the intersection needs them all). */
+const RECHECK_DIFFERENCES = 10_000
 import type { NoiseModel } from './noise.js'
 
 /** One side's answer, as compared. */
@@ -60,9 +63,9 @@ export async function compareRead(input: CompareReadInput): Promise<Comparison> 
   const noiseSeen = again ? noiseBetween(legacy, again) : undefined
   if (noiseSeen && noiseSeen.length > 0) input.noise.learn(input.route, noiseSeen)
 
-  const first = differencesOf(input, legacy, gateway)
+  const first = differencesOf(input, legacy, gateway, RECHECK_DIFFERENCES)
   if (first.length === 0) return { result: 'match', differences: [], legacy, gateway, ...timing, ...(noiseSeen ? { noiseSeen } : {}) }
-  if (!input.askLegacyAgain || input.recheckDelayMs <= 0) return { result: 'mismatch', differences: first, legacy, gateway, ...timing, ...(noiseSeen ? { noiseSeen } : {}) }
+  if (!input.askLegacyAgain || input.recheckDelayMs <= 0) return { result: 'mismatch', differences: first.slice(0, MAX_DIFFERENCES), legacy, gateway, ...timing, ...(noiseSeen ? { noiseSeen } : {}) }
 
   await new Promise((resolve) => setTimeout(resolve, input.recheckDelayMs))
   let recheck: [SideAnswer, SideAnswer]
@@ -70,15 +73,27 @@ export async function compareRead(input: CompareReadInput): Promise<Comparison> 
     recheck = await Promise.all([input.askLegacyAgain(), input.runGateway()])
   } catch {
     // The re-check could not be made: the first answer stands.
-    return { result: 'mismatch', differences: first, legacy, gateway, ...timing, rechecked: false }
+    return { result: 'mismatch', differences: first.slice(0, MAX_DIFFERENCES), legacy, gateway, ...timing, rechecked: false }
   }
-  const second = differencesOf(input, recheck[0], recheck[1])
-  if (second.length === 0) return { result: 'race', differences: first, legacy, gateway, ...timing, rechecked: true }
-  return { result: 'mismatch', differences: second, legacy: recheck[0], gateway: recheck[1], ...timing, rechecked: true, ...(noiseSeen ? { noiseSeen } : {}) }
+  const [legacyAgain, gatewayAgain] = recheck
+  const second = differencesOf(input, legacyAgain, gatewayAgain, RECHECK_DIFFERENCES)
+  if (second.length === 0) return { result: 'race', differences: first.slice(0, MAX_DIFFERENCES), legacy, gateway, ...timing, rechecked: true }
+  // Under writes the two sides never read at the same instant. A difference counts only where it is in every
+  // pair — the first answers, the re-check, and the legacy's re-read against a gateway run started after it
+  // (which brackets that read) — and where the legacy app's own two answers agree (data that moved between
+  // them is a race, not the gateway's fault).
+  const after = await input.runGateway().catch(() => undefined)
+  const third = after ? differencesOf(input, legacyAgain, after, RECHECK_DIFFERENCES) : second
+  const moving = new Set(differencesOf(input, legacy, legacyAgain, RECHECK_DIFFERENCES).map((difference) => difference.path))
+  const inFirst = new Set(first.map((difference) => difference.path))
+  const inThird = new Set(third.map((difference) => difference.path))
+  const persistent = second.filter((difference) => inFirst.has(difference.path) && inThird.has(difference.path) && !moving.has(difference.path))
+  if (persistent.length === 0) return { result: 'race', differences: first.slice(0, MAX_DIFFERENCES), legacy, gateway, ...timing, rechecked: true }
+  return { result: 'mismatch', differences: persistent.slice(0, MAX_DIFFERENCES), legacy: legacyAgain, gateway: gatewayAgain, ...timing, rechecked: true, ...(noiseSeen ? { noiseSeen } : {}) }
 }
 
 /** Status, then bytes, then JSON paths (ignore rules and noise applied). Empty: the answers agree. */
-export function differencesOf(input: Pick<CompareReadInput, 'route' | 'ignore' | 'noise'>, legacy: SideAnswer, gateway: SideAnswer): Difference[] {
+export function differencesOf(input: Pick<CompareReadInput, 'route' | 'ignore' | 'noise'>, legacy: SideAnswer, gateway: SideAnswer, limit = MAX_DIFFERENCES): Difference[] {
   const found: Difference[] = []
   if (legacy.status !== gateway.status) found.push({ path: '(status)', key: '(status)', legacy: legacy.status, gateway: gateway.status })
   if (legacy.body && gateway.body && legacy.body.equals(gateway.body)) return found
@@ -89,7 +104,7 @@ export function differencesOf(input: Pick<CompareReadInput, 'route' | 'ignore' |
     return found
   }
   const noise = input.noise.paths(input.route)
-  return [...found, ...jsonDifferences(legacyJson, gatewayJson, [...input.ignore, ...noise])]
+  return [...found, ...jsonDifferences(legacyJson, gatewayJson, [...input.ignore, ...noise], limit)]
 }
 
 /** The paths where two answers of the legacy app to one request differ (both must be JSON with one status). */
@@ -99,7 +114,7 @@ export function noiseBetween(first: SideAnswer, second: SideAnswer): string[] | 
   const a = parseJson(first)
   const b = parseJson(second)
   if (a === undefined || b === undefined) return undefined
-  return [...new Set(jsonDifferences(a, b).map((difference) => difference.key))]
+  return [...new Set(jsonDifferences(a, b, [], RECHECK_DIFFERENCES).map((difference) => difference.key))]
 }
 
 export function parseJson(answer: SideAnswer): Json | undefined {

@@ -14,6 +14,8 @@ import { ShadowStore } from './shadow-store.js'
 /** Learned noise is re-read from the store (every instance's probes) over this window, every this many flushes. */
 const NOISE_WINDOW_MS = 60 * 60 * 1000
 const NOISE_REFRESH_FLUSHES = 10
+/** Always redacted in shadow samples, besides core/redact.ts's list: the user's name that GET /api/me shows. */
+export const BUILT_IN_REDACT_FIELDS = ['me:nome']
 
 export type Shadow = {
   recorder: ShadowRecorder
@@ -39,7 +41,7 @@ export type ShadowDeps = {
 
 /** Shadow comparisons, wired: runner → recorder → store, and the flusher that writes the store every SHADOW_FLUSH_MS. */
 export function createShadow({ config, db, legacy, metrics, logger, instance, declarations, onResult }: ShadowDeps): Shadow {
-  const redactor = createRedactor(config.SHADOW_REDACT_FIELDS)
+  const redactor = createRedactor([...BUILT_IN_REDACT_FIELDS, ...config.SHADOW_REDACT_FIELDS])
   const store = new ShadowStore({ db, logger, instance, retentionSeconds: config.SHADOW_RETENTION_SECONDS, samplesPerRoute: config.SHADOW_SAMPLES_PER_ROUTE })
   const noise = new NoiseModel(config.SHADOW_NOISE_MIN_COUNT)
   const recorder = new ShadowRecorder(metrics, { redactor, logger, store, ...(onResult ? { onResult } : {}) })

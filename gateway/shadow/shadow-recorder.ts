@@ -88,11 +88,12 @@ export class ShadowRecorder {
   }
 
   private keepMismatch(route: string, meta: RequestMeta, comparison: Comparison, stats: RouteShadowStats): void {
-    const differences = comparison.differences.slice(0, DIFFERENCES_PER_SAMPLE).map((difference) => this.storedDifference(difference))
+    const redactor = this.redactor.forRoute(route)
+    const differences = comparison.differences.slice(0, DIFFERENCES_PER_SAMPLE).map((difference) => this.storedDifference(difference, redactor))
     const paths = [...new Set(comparison.differences.map((difference) => difference.path))]
-    const legacy = { status: comparison.legacy.status, body: this.body(comparison.legacy.body) }
-    const gateway = { status: comparison.gateway?.status ?? 0, body: this.body(comparison.gateway?.body ?? null) }
-    const target = this.redactor.text(meta.target)
+    const legacy = { status: comparison.legacy.status, body: this.body(comparison.legacy.body, redactor) }
+    const gateway = { status: comparison.gateway?.status ?? 0, body: this.body(comparison.gateway?.body ?? null, redactor) }
+    const target = redactor.text(meta.target)
     // One line per mismatch, for the log pipeline (values stay out of logs: paths and statuses only).
     this.logger?.warn(
       { route, requestId: meta.requestId, method: meta.method, paths: paths.slice(0, DIFFERENCES_PER_SAMPLE), statuses: { legacy: legacy.status, gateway: gateway.status }, rechecked: comparison.rechecked ?? false },
@@ -116,20 +117,20 @@ export class ShadowRecorder {
     })
   }
 
-  private storedDifference(difference: Difference): StoredDifference {
+  private storedDifference(difference: Difference, redactor: Redactor): StoredDifference {
     const field = difference.path.split('.').at(-1) ?? ''
     const show = (value: unknown) => {
       if (value === undefined) return difference.note === 'missing' ? '(missing)' : ''
-      if (this.redactor.isPersonal(field) && value !== null) return '[redacted]'
-      return JSON.stringify(this.redactor.json(value)).slice(0, DIFFERENCE_VALUE_CHARS)
+      if (redactor.isPersonal(field) && value !== null) return '[redacted]'
+      return JSON.stringify(redactor.json(value)).slice(0, DIFFERENCE_VALUE_CHARS)
     }
     const legacy = difference.note === 'length' ? `length ${String(difference.legacy)}` : show(difference.legacy)
     const gateway = difference.note === 'length' ? `length ${String(difference.gateway)}` : show(difference.gateway)
     return { path: difference.path, key: difference.key, legacy, gateway }
   }
 
-  private body(body: Buffer | null): string {
-    return body ? this.redactor.body(body.toString('utf8')).slice(0, SAMPLE_BODY_CHARS) : ''
+  private body(body: Buffer | null, redactor: Redactor): string {
+    return body ? redactor.body(body.toString('utf8')).slice(0, SAMPLE_BODY_CHARS) : ''
   }
 
   private statsOf(route: string): RouteShadowStats {

@@ -4,6 +4,7 @@ import type { RouteContext } from '../../core/route.js'
 import { itemJson } from '../shared/item-json.js'
 import { legacyJsonBody } from '../shared/legacy-json-body.js'
 import { checkNewItem } from './item-input.js'
+import { wouldWrite } from '../shared/shadow-write.js'
 
 const DUPLICATE_KEY = 11000
 
@@ -32,6 +33,8 @@ export async function handleEstoqueItensCreate(ctx: RouteContext): Promise<Respo
     criado_em: momento,
     atualizado_em: momento,
   }
+  // Shadow run: validated, nothing written (the legacy app has answered the client).
+  if (ctx.shadow) return wouldWrite(201)
   try {
     await itens.insertOne(doc)
   } catch (error) {

@@ -2,6 +2,7 @@ import { defineRoute } from '../../core/route.js'
 import { ItemSchema } from '../shared/item-json.js'
 import { UnauthenticatedResponse, UnavailableResponse, errorResponse } from '../shared/openapi.js'
 import { handleEstoqueItensCreate } from './create-handler.js'
+import { readBackItem } from '../shared/shadow-write.js'
 import { BodyErrors, NewItemBody } from './write-schemas.js'
 
 /** POST /api/estoque/itens (legacy view `api_estoque.criar_item`): a new active item. */
@@ -11,6 +12,8 @@ export const estoqueItensCreate = defineRoute({
   rule: '/api/estoque/itens',
   mode: 'migrated',
   auth: 'login_required',
+  // Shadow: the handler validates and stops before writing; an accepted legacy create is read back by its _id.
+  shadow: { compareWrites: 'validation-only', readBack: readBackItem(201) },
   // Documented only: the body is decoded and checked with Python semantics, in the legacy order.
   openapi: {
     tags: ['estoque'],

@@ -1,6 +1,7 @@
 import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import type { RouteContext } from '../../core/route.js'
 import { legacyItemId } from '../shared/find-item.js'
+import { wouldWrite } from '../shared/shadow-write.js'
 
 /**
  * DELETE /api/estoque/itens/<item_id>: the legacy view `api_estoque.excluir_item` (a soft delete,
@@ -11,6 +12,10 @@ import { legacyItemId } from '../shared/find-item.js'
 export async function handleEstoqueItensDelete(ctx: RouteContext): Promise<Response> {
   const _id = legacyItemId(String(ctx.params.item_id))
   if (!_id) return jsonErrorResponse('Item não encontrado', 404)
+  if (ctx.shadow) {
+    // Shadow run: the would-be answer (found or not), nothing written.
+    return (await ctx.db.collection('itens').findOne({ _id }, { projection: { _id: 1 } })) ? wouldWrite(200) : jsonErrorResponse('Item não encontrado', 404)
+  }
   const result = await ctx.db.collection('itens').updateOne({ _id }, { $set: { ativo: false, atualizado_em: new Date() } })
   if (result.matchedCount === 0) return jsonErrorResponse('Item não encontrado', 404)
   return jsonResponse({ ok: true })

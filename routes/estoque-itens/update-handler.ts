@@ -6,6 +6,7 @@ import { legacyItemId } from '../shared/find-item.js'
 import { ITEM_PROJECTION, itemJson } from '../shared/item-json.js'
 import { legacyJsonBody } from '../shared/legacy-json-body.js'
 import { checkItemChanges } from './item-input.js'
+import { wouldWrite } from '../shared/shadow-write.js'
 
 /**
  * PUT /api/estoque/itens/<item_id>: the legacy view `api_estoque.atualizar_item`, answered in its order
@@ -30,6 +31,8 @@ export async function handleEstoqueItensUpdate(ctx: RouteContext): Promise<Respo
     if (!(await itens.findOne({ _id }, { projection: { _id: 1 } }))) return jsonErrorResponse('Item não encontrado', 404)
     return jsonErrorResponse(checked.erro)
   }
+  // Shadow run: validated; whether the item exists decides the would-be answer, nothing is written.
+  if (ctx.shadow) return (await itens.findOne({ _id }, { projection: { _id: 1 } })) ? wouldWrite(200) : jsonErrorResponse('Item não encontrado', 404)
   const changes = { ...checked.value, atualizado_em: new Date() }
   const stored = changes.estoque_minimo === undefined ? changes : { ...changes, estoque_minimo: new Double(changes.estoque_minimo) }
   const updated = await itens.findOneAndUpdate({ _id }, { $set: stored }, { returnDocument: 'after', projection: ITEM_PROJECTION, promoteValues: false })

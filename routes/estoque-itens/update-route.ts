@@ -2,6 +2,7 @@ import { defineRoute } from '../../core/route.js'
 import { ItemSchema } from '../shared/item-json.js'
 import { UnauthenticatedResponse, UnavailableResponse, errorResponse } from '../shared/openapi.js'
 import { handleEstoqueItensUpdate } from './update-handler.js'
+import { readBackItem } from '../shared/shadow-write.js'
 import { BodyErrors, ItemChangesBody, ItemIdParams } from './write-schemas.js'
 
 /** PUT /api/estoque/itens/<item_id> (legacy view `api_estoque.atualizar_item`): change name, category, unit, minimum. */
@@ -10,6 +11,8 @@ export const estoqueItensUpdate = defineRoute({
   methods: ['PUT'],
   rule: '/api/estoque/itens/<item_id>',
   mode: 'migrated',
+  // Shadow: the handler validates and stops before writing; an accepted legacy update is read back by its _id.
+  shadow: { compareWrites: 'validation-only', readBack: readBackItem(200) },
   auth: 'login_required',
   openapi: {
     tags: ['estoque'],
