@@ -11,12 +11,30 @@ import { startLocalMongo, type LocalMongo } from './local-mongo/index.js'
 import { seed } from './seed/index.js'
 import { startLegacyApp } from './dev/legacy-app.js'
 import { startGateway } from './dev/gateway-process.js'
+import { randomBytes } from 'node:crypto'
+import { configSchema } from '../gateway/config/config.js'
 
 const gatewayPort = Number(process.env.PORT ?? 3000)
 const legacyPort = Number(process.env.LEGACY_PORT ?? 5000)
 const dataDir = path.resolve(process.env.DEMO_DATA_DIR ?? '.cache/demo')
 const dbName = process.env.MONGODB_DB ?? 'estoque'
+// The legacy app and the gateway share it (Flask's session cookie); `npm run dev` against the demo stack needs
+// the same value: SECRET_KEY=estoque-demo-secret-key (docs: README, "Demo").
 const secretKey = process.env.SECRET_KEY ?? 'estoque-demo-secret-key'
+// Set by the demo itself; every other gateway setting in the environment is passed through as it is.
+const SET_BY_DEMO = new Set(['PORT', 'MONGODB_URI', 'MONGODB_DB', 'LEGACY_URL', 'SECRET_KEY'])
+
+/** The gateway settings (gateway/config/config.ts) present in this environment, plus a generated ADMIN_TOKEN if none. */
+function gatewaySettingsFrom(env: NodeJS.ProcessEnv): { env: Record<string, string>; adminToken: string; generated: boolean } {
+  const passed: Record<string, string> = {}
+  for (const name of Object.keys(configSchema.shape)) {
+    const value = env[name]
+    if (value !== undefined && value !== '' && !SET_BY_DEMO.has(name)) passed[name] = value
+  }
+  const generated = !passed.ADMIN_TOKEN
+  if (generated) passed.ADMIN_TOKEN = randomBytes(18).toString('base64url')
+  return { env: { HOST: '127.0.0.1', ...passed }, adminToken: passed.ADMIN_TOKEN!, generated }
+}
 
 const stoppers: Array<() => Promise<unknown>> = []
 let stopping = false
@@ -33,13 +51,14 @@ async function main(): Promise<void> {
 
   const legacy = await startLegacyApp({ mongoUri: mongo.uri, dbName, secretKey, port: legacyPort })
   stoppers.unshift(() => legacy.stop())
+  const settings = gatewaySettingsFrom(process.env)
   const gateway = await startGateway({
     mongoUri: mongo.uri,
     dbName,
     legacyUrl: legacy.url,
     port: gatewayPort,
     secretKey,
-    env: { HOST: process.env.HOST ?? '127.0.0.1', ROUTE_MODES: process.env.ROUTE_MODES ?? '' },
+    env: settings.env,
     onOutput: printRequestLines,
   })
   stoppers.unshift(() => gateway.stop())
@@ -51,6 +70,9 @@ async function main(): Promise<void> {
     legacy app   ${legacy.url}          (the Flask app, for comparison)
     MongoDB      ${mongo.uri} (${mongo.kind}; data in ${dataDir})
     API docs     ${gateway.url}/docs
+    board        ${gateway.url}/_gateway/?token=${settings.adminToken}
+    admin token  ${settings.adminToken}${settings.generated ? ' (generated; set ADMIN_TOKEN to choose one)' : ''}
+    SECRET_KEY   ${secretKey} (for npm run dev against this stack)
     login        demo@estoque.local / demo1234
 ${routes}
   Every response carries x-gateway-upstream: gateway|legacy. Ctrl-C stops everything.

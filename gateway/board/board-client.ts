@@ -69,7 +69,7 @@ export const BOARD_SCRIPT = String.raw`'use strict';
     fetch('/_gateway/routes/' + encodeURIComponent(name), {
       method: 'PUT', credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-gateway-board': '1' },
-      body: JSON.stringify(body)
+      body: JSON.stringify(Object.assign(body, { by: 'migration board' }))
     }).then(function (response) {
       return response.json().then(function (answer) {
         if (!response.ok) notice('Not changed: ' + ((answer.problems || []).join('; ') || response.status), true);
@@ -101,7 +101,7 @@ export const BOARD_SCRIPT = String.raw`'use strict';
       el('td', {}, [modeControls(route)]),
       el('td', {}, [shareBar(route)]),
       el('td', {}, [sparkline(route.series, 'requests per minute')]),
-      el('td', { className: 'match-rate num', text: match }),
+      el('td', {}, [el('div', { className: 'match-rate num', text: match }), shadow && shadow.series.length ? sparkline(shadow.series.map(function (point) { return point.compared ? (point.compared - point.mismatch) / point.compared : 0; }), 'match rate per minute') : null]),
       latencyCell(latency && latency.gateway, latency && latency.legacy),
       el('td', { className: 'num', text: 'gw ' + route.errors.gateway + ' · legacy ' + route.errors.legacy + ' · fallbacks ' + route.fallbacks })
     ]);

@@ -53,6 +53,14 @@ describe('npm run demo', () => {
       expect((await readJson(dashboard)).total_itens).toBeGreaterThan(0)
       await waitFor(() => /GET\s+\/api\/dashboard\s+200 gateway/.test(output), 5_000, () => output)
 
+      // The board's URL and the admin token the demo generated, printed and working.
+      const board = new RegExp(`board\\s+(http://127\\.0\\.0\\.1:${gatewayPort}/_gateway/)\\?token=(\\S+)`).exec(output)
+      expect(board).not.toBeNull()
+      expect((await fetch(`${gatewayUrl}/_gateway/board/data`)).status).toBe(401)
+      const data = await fetch(`${gatewayUrl}/_gateway/board/data`, { headers: { authorization: `Bearer ${board![2]}` } })
+      expect(data.status).toBe(200)
+      expect(((await data.json()) as { routes: unknown[] }).routes.length).toBeGreaterThan(0)
+
       process.kill(-demo.pid!, 'SIGINT')
       await Promise.race([exited, new Promise((_, reject) => setTimeout(() => reject(new Error(`demo did not exit:\n${output}`)), 30_000))])
 
