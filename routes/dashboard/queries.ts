@@ -1,24 +1,22 @@
-import type { Db, Document } from 'mongodb'
+import type { Db } from 'mongodb'
 import { MOVEMENT_PROJECTION } from '../shared/movements-json.js'
 import { ONE_BATCH } from '../shared/batch.js'
-
+import { itemsCollection, movementsCollection, type StoredItem, type StoredMovement } from '../shared/collections.js'
 
 /** Active items in codigo order, only the fields the dashboard shows or sums. */
-export function findActiveItems(db: Db): Promise<Document[]> {
-  return db
-    .collection('itens')
+export function findActiveItems(db: Db): Promise<StoredItem[]> {
+  return itemsCollection(db)
     .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 }, batchSize: ONE_BATCH, promoteValues: false })
     .sort({ codigo: 1 })
     .toArray()
 }
 
 export function countMovementsBetween(db: Db, from: Date, to: Date): Promise<number> {
-  return db.collection('movimentacoes').countDocuments({ data: { $gte: from, $lt: to } })
+  return movementsCollection(db).countDocuments({ data: { $gte: from, $lt: to } })
 }
 
-export function findLatestMovements(db: Db, limit: number): Promise<Document[]> {
-  return db
-    .collection('movimentacoes')
+export function findLatestMovements(db: Db, limit: number): Promise<StoredMovement[]> {
+  return movementsCollection(db)
     .find({}, { projection: MOVEMENT_PROJECTION, promoteValues: false })
     .sort({ data: -1, _id: -1 })
     .limit(limit)
@@ -26,9 +24,8 @@ export function findLatestMovements(db: Db, limit: number): Promise<Document[]> 
 }
 
 /** Entradas and saídas of the window, in data, _id order (the order the legacy sums them in). */
-export function findWeekMovements(db: Db, from: Date, to: Date): Promise<Document[]> {
-  return db
-    .collection('movimentacoes')
+export function findWeekMovements(db: Db, from: Date, to: Date): Promise<StoredMovement[]> {
+  return movementsCollection(db)
     .find(
       { data: { $gte: from, $lt: to }, tipo: { $in: ['entrada', 'saida'] } },
       { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 }, batchSize: ONE_BATCH, promoteValues: false },

@@ -5,6 +5,7 @@ import { itemJson } from '../shared/item-json.js'
 import { legacyJsonBody } from '../shared/legacy-json-body.js'
 import { checkNewItem } from './item-input.js'
 import { wouldWrite } from '../shared/shadow-write.js'
+import { itemsCollection } from '../shared/collections.js'
 
 const DUPLICATE_KEY = 11000
 
@@ -20,7 +21,7 @@ export async function handleEstoqueItensCreate(ctx: RouteContext): Promise<Respo
   if (!checked.ok) return jsonErrorResponse(checked.erro)
   const item = checked.value
 
-  const itens = ctx.db.collection('itens')
+  const itens = itemsCollection(ctx.db)
   if (await itens.findOne({ codigo: item.codigo }, { projection: { _id: 1 } })) return jsonErrorResponse('Código já existe', 409)
   const momento = new Date()
   const doc = {

@@ -2,6 +2,7 @@ import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import type { RouteContext } from '../../core/route.js'
 import { legacyItemId } from '../shared/find-item.js'
 import { wouldWrite } from '../shared/shadow-write.js'
+import { itemsCollection } from '../shared/collections.js'
 
 /**
  * DELETE /api/estoque/itens/<item_id>: the legacy view `api_estoque.excluir_item` (a soft delete,
@@ -14,9 +15,9 @@ export async function handleEstoqueItensDelete(ctx: RouteContext): Promise<Respo
   if (!_id) return jsonErrorResponse('Item não encontrado', 404)
   if (ctx.shadow) {
     // Shadow run: the would-be answer (found or not), nothing written.
-    return (await ctx.db.collection('itens').findOne({ _id }, { projection: { _id: 1 } })) ? wouldWrite(200) : jsonErrorResponse('Item não encontrado', 404)
+    return (await itemsCollection(ctx.db).findOne({ _id }, { projection: { _id: 1 } })) ? wouldWrite(200) : jsonErrorResponse('Item não encontrado', 404)
   }
-  const result = await ctx.db.collection('itens').updateOne({ _id }, { $set: { ativo: false, atualizado_em: new Date() } })
+  const result = await itemsCollection(ctx.db).updateOne({ _id }, { $set: { ativo: false, atualizado_em: new Date() } })
   if (result.matchedCount === 0) return jsonErrorResponse('Item não encontrado', 404)
   return jsonResponse({ ok: true })
 }

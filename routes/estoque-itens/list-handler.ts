@@ -5,6 +5,7 @@ import { pythonReEscape } from '../../compat/python/re-escape.js'
 import { pythonStrip } from '../../compat/python/unicode.js'
 import { nonEmptyArg } from '../../compat/werkzeug/query-string.js'
 import { ITEM_PROJECTION, itemJson } from '../shared/item-json.js'
+import { itemsCollection } from '../shared/collections.js'
 
 /**
  * The legacy `listar_itens` filter: active items; `q` (stripped as Python strips) searched in codigo or nome
@@ -25,8 +26,7 @@ export function listFilter(args: Map<string, string>): Document {
 
 /** GET /api/estoque/itens: the legacy view `api_estoque.listar_itens`, sorted by codigo. */
 export async function handleEstoqueItensList(ctx: RouteContext): Promise<Response> {
-  const items = await ctx.db
-    .collection('itens')
+  const items = await itemsCollection(ctx.db)
     .find(listFilter(ctx.args()), { projection: ITEM_PROJECTION, promoteValues: false })
     .sort({ codigo: 1 })
     .toArray()

@@ -7,6 +7,7 @@ import { ITEM_PROJECTION, itemJson } from '../shared/item-json.js'
 import { legacyJsonBody } from '../shared/legacy-json-body.js'
 import { checkItemChanges } from './item-input.js'
 import { wouldWrite } from '../shared/shadow-write.js'
+import { itemsCollection } from '../shared/collections.js'
 
 /**
  * PUT /api/estoque/itens/<item_id>: the legacy view `api_estoque.atualizar_item`, answered in its order
@@ -24,7 +25,7 @@ export async function handleEstoqueItensUpdate(ctx: RouteContext): Promise<Respo
   const _id = legacyItemId(String(ctx.params.item_id))
   if (!_id) return jsonErrorResponse('Item não encontrado', 404)
 
-  const itens = ctx.db.collection('itens')
+  const itens = itemsCollection(ctx.db)
   const checked = checkItemChanges(dados)
   if (!checked.ok) {
     // The legacy view looks the item up before checking the fields: a missing item wins.

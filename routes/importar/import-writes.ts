@@ -1,9 +1,10 @@
-import { Double, MongoBulkWriteError, ObjectId, type Collection, type Db, type Document } from 'mongodb'
+import { Double, MongoBulkWriteError, ObjectId, type Collection, type Db } from 'mongodb'
 import { asPythonWritesIt, plainNumber } from '../shared/bson-values.js'
 import { finishPending, type PendingMovement } from '../shared/pending-movements.js'
 import { backOff, compareAndSetStock } from '../shared/stock-write.js'
 import { writeAdmission, type WriteAdmission } from '../shared/write-admission.js'
 import type { ImportedItem } from './item-from-row.js'
+import { itemsCollection, type StoredItem, type StoredMovement } from '../shared/collections.js'
 
 export type BatchCounts = { criados: number; atualizados: number }
 
@@ -33,7 +34,7 @@ type Known = { _id: ObjectId; quantidade: unknown }
  */
 export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario: string, admission: WriteAdmission = writeAdmission): Promise<BatchCounts> {
   const momento = new Date()
-  const itens = db.collection('itens')
+  const itens = itemsCollection(db)
   const rowsOf = new Map<string, number>()
   const last = new Map<string, ImportedItem>()
   for (const item of batch) {
@@ -46,7 +47,7 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
   for await (const doc of found) if (!known.has(doc.codigo as string)) known.set(doc.codigo as string, { _id: doc._id, quantidade: doc.quantidade })
 
   const counts: BatchCounts = { criados: 0, atualizados: 0 }
-  const fields = (item: ImportedItem): Document => ({
+  const fields = (item: ImportedItem): Omit<StoredItem, '_id'> => ({
     ...item,
     quantidade: new Double(item.quantidade),
     estoque_minimo: new Double(item.estoque_minimo),
@@ -108,9 +109,10 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
 }
 
 /** insertMany, unordered; the indexes of the documents refused because their codigo exists by now. */
-async function insertAll(itens: Collection, docs: Document[]): Promise<Set<number>> {
+async function insertAll(itens: Collection<StoredItem>, docs: (Omit<StoredItem, '_id'> & { _id?: ObjectId })[]): Promise<Set<number>> {
   try {
-    await itens.insertMany(docs, { ordered: false })
+    // The driver gives each new document without one its ObjectId.
+    await itens.insertMany(docs as StoredItem[], { ordered: false })
     return new Set()
   } catch (error) {
     if (!(error instanceof MongoBulkWriteError)) throw error
@@ -123,7 +125,7 @@ async function insertAll(itens: Collection, docs: Document[]): Promise<Set<numbe
 /** The `ajuste` movement of a stock the import sets, shaped as the legacy's own ajuste (POST /api/movimentacoes). */
 function ajuste(current: Known, item: ImportedItem, usuario: string, momento: Date): PendingMovement {
   const _id = new ObjectId()
-  const movimentacao: Document = {
+  const movimentacao: StoredMovement = {
     _id,
     item_id: current._id,
     tipo: 'ajuste',

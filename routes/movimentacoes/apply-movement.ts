@@ -6,6 +6,7 @@ import { asPythonWritesIt, plainDocument } from '../shared/bson-values.js'
 import type { MovementInput } from './create-validate.js'
 import { finishPending, type PendingMovement } from '../shared/pending-movements.js'
 import { backOff, compareAndSetStock } from '../shared/stock-write.js'
+import { itemsCollection, type StoredMovement } from '../shared/collections.js'
 
 /** A decided answer: status and the exact JSON text (flask.jsonify's, trailing newline included). */
 export type MovementOutcome = {
@@ -44,7 +45,7 @@ export type ApplyOptions = {
  *    in between, the recovery step (pending-movements.ts) finishes it from the item alone.
  */
 export async function applyMovement(db: Db, input: MovementInput, usuario: string, options: ApplyOptions = {}): Promise<MovementOutcome> {
-  const itens = db.collection('itens')
+  const itens = itemsCollection(db)
   const _id = new ObjectId(input.itemId.toLowerCase())
   const movementId = options.movementId ?? new ObjectId()
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -64,7 +65,7 @@ export async function applyMovement(db: Db, input: MovementInput, usuario: strin
     if (!Number.isFinite(posterior)) return answer(400, { erro: 'Quantidade inválida' })
 
     const momento = new Date()
-    const movement: Document = {
+    const movement: StoredMovement = {
       _id: movementId,
       item_id: _id,
       tipo: input.tipo,

@@ -1,7 +1,8 @@
 import type { Db } from 'mongodb'
+import { movementsCollection } from '../shared/collections.js'
 
 export async function ensureMovementIndexes(db: Db): Promise<void> {
-  const movimentacoes = db.collection('movimentacoes')
+  const movimentacoes = movementsCollection(db)
   // The list without filters (and the dashboard's latest 10): data desc, _id desc.
   await movimentacoes.createIndex({ data: -1, _id: -1 }, { name: 'data_desc_id_desc' })
   // The list filtered by item (optionally by period), same order.

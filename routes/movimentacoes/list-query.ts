@@ -1,12 +1,13 @@
 import type { Db, Document } from 'mongodb'
 import { MOVEMENT_PROJECTION } from '../shared/movements-json.js'
+import { movementsCollection, type StoredMovement } from '../shared/collections.js'
 
 /** Total count and one page, sorted by data desc, _id desc; both queries run concurrently. */
 export async function findMovementPage(db: Db, filter: Document, skip: bigint, limit: bigint) {
-  const movimentacoes = db.collection('movimentacoes')
+  const movimentacoes = movementsCollection(db)
   const page =
     skip > BigInt(Number.MAX_SAFE_INTEGER)
-      ? Promise.resolve([] as Document[]) // no collection is that large: the page is past the end
+      ? Promise.resolve([] as StoredMovement[]) // no collection is that large: the page is past the end
       : movimentacoes
           .find(filter, { projection: MOVEMENT_PROJECTION, promoteValues: false })
           .sort({ data: -1, _id: -1 })

@@ -1,6 +1,7 @@
 import type { Db, Document, FindOptions } from 'mongodb'
 import { isObjectIdHex, toObjectId } from '../../compat/bson/object-id.js'
 import { ITEM_PROJECTION } from './item-json.js'
+import { itemsCollection } from './collections.js'
 
 /** The item's `_id` for a legacy id string, or undefined where `ObjectId.is_valid` is false (→ not found). */
 export function legacyItemId(itemId: string) {
@@ -14,5 +15,5 @@ export function legacyItemId(itemId: string) {
 export async function findItemByLegacyId(db: Db, itemId: string, options: FindOptions = {}): Promise<Document | null> {
   const _id = legacyItemId(itemId)
   if (!_id) return null
-  return db.collection('itens').findOne({ _id }, { projection: ITEM_PROJECTION, promoteValues: false, ...options })
+  return itemsCollection(db).findOne({ _id }, { projection: ITEM_PROJECTION, promoteValues: false, ...options })
 }

@@ -1,4 +1,5 @@
 import { MongoServerError, type Db } from 'mongodb'
+import { itemsCollection } from './collections.js'
 
 // Server codes of a createIndex that cannot be satisfied by the data or conflicts with an existing index.
 const CANNOT_BUILD = new Set([11000, 85, 86])
@@ -12,7 +13,7 @@ const CANNOT_BUILD = new Set([11000, 85, 86])
  */
 export async function ensureItemIndexes(db: Db): Promise<void> {
   try {
-    await db.collection('itens').createIndex({ codigo: 1 }, { unique: true })
+    await itemsCollection(db).createIndex({ codigo: 1 }, { unique: true })
   } catch (error) {
     if (error instanceof MongoServerError && CANNOT_BUILD.has(Number(error.code))) {
       throw new Error(`itens: cannot build the unique index on codigo (${error.message}); until then concurrent POST /api/estoque/itens (or imports) with one codigo may both succeed`, { cause: error })

@@ -1,6 +1,7 @@
 import { Double, MongoServerError, type Db, type Document, type ObjectId } from 'mongodb'
 import { plainNumber } from './bson-values.js'
 import { commitKeyAnswer } from './idempotency-commit.js'
+import { itemsCollection, movementsCollection, type StoredMovement } from './collections.js'
 
 /**
  * Field of an item document holding the movements whose stock change is written but which are not yet in
@@ -13,7 +14,7 @@ export type PendingMovement = {
   /** The movement's `_id`. */
   _id: ObjectId
   /** The `movimentacoes` document to insert, exactly as it will be stored. */
-  movimentacao: Document
+  movimentacao: StoredMovement
   /** Idempotency key (`_id` in idempotency_keys) the movement answers, and that answer's JSON text. */
   chave?: string
   resposta?: string
@@ -32,7 +33,7 @@ export async function finishPending(db: Db, itemId: ObjectId, pending: PendingMo
     return 'reverted'
   }
   try {
-    await db.collection('movimentacoes').insertOne(pending.movimentacao)
+    await movementsCollection(db).insertOne(pending.movimentacao)
   } catch (error) {
     if (!(error instanceof MongoServerError && error.code === 11000)) throw error
   }
@@ -42,19 +43,20 @@ export async function finishPending(db: Db, itemId: ObjectId, pending: PendingMo
 
 /** Puts the stock back: exactly, if nobody changed it since; else by the inverse of this movement's change. */
 async function revertPending(db: Db, itemId: ObjectId, pending: PendingMovement): Promise<void> {
-  const itens = db.collection('itens')
+  const itens = itemsCollection(db)
   const { estoque_anterior: anterior, estoque_posterior: posterior } = pending.movimentacao
   const mine = { _id: itemId, [`${PENDING_FIELD}._id`]: pending._id }
   const pull = { $pull: { [PENDING_FIELD]: { _id: pending._id } } } as Document
   const exact = await itens.updateOne({ ...mine, quantidade: posterior }, { $set: { quantidade: anterior }, ...pull })
   if (exact.matchedCount === 1) return
   const delta = (plainNumber(anterior) as number) - (plainNumber(posterior) as number)
-  await itens.updateOne(mine, { $inc: { quantidade: new Double(delta) }, ...pull })
+  // A stored stock may be any BSON type (the legacy database is not validated), so `$inc` is not typed for it.
+  await itens.updateOne(mine, { ...({ $inc: { quantidade: new Double(delta) } } as Document), ...pull })
 }
 
 /** Drops the entry; the field itself goes with the last entry, so a settled item has no trace of it. */
 async function dropPending(db: Db, itemId: ObjectId, movementId: ObjectId): Promise<void> {
-  const itens = db.collection('itens')
+  const itens = itemsCollection(db)
   const only = await itens.updateOne(
     { _id: itemId, [`${PENDING_FIELD}._id`]: movementId, [`${PENDING_FIELD}.1`]: { $exists: false } },
     { $unset: { [PENDING_FIELD]: '' } },
@@ -79,7 +81,7 @@ export async function recoverPendingMovements(db: Db, filter: RecoveryFilter, no
   const query: Document = { [`${PENDING_FIELD}._id`]: filter.movementId ?? { $exists: true } }
   if (filter.itemId) query._id = filter.itemId
   const result: RecoveryResult = { applied: 0, reverted: 0 }
-  const items = db.collection('itens').find(query, { projection: { [PENDING_FIELD]: 1 }, promoteValues: false })
+  const items = itemsCollection(db).find(query, { projection: { [PENDING_FIELD]: 1 }, promoteValues: false })
   for await (const item of items) {
     for (const pending of (item[PENDING_FIELD] ?? []) as PendingMovement[]) {
       if (filter.movementId && !pending._id.equals(filter.movementId)) continue
@@ -88,11 +90,11 @@ export async function recoverPendingMovements(db: Db, filter: RecoveryFilter, no
     }
   }
   // Two finishers can each $pull the other's last entry, leaving `[]` behind: tidy it.
-  if (!filter.movementId) await db.collection('itens').updateMany({ [PENDING_FIELD]: { $size: 0 } }, { $unset: { [PENDING_FIELD]: '' } })
+  if (!filter.movementId) await itemsCollection(db).updateMany({ [PENDING_FIELD]: { $size: 0 } }, { $unset: { [PENDING_FIELD]: '' } })
   return result
 }
 
 export async function ensurePendingMovementIndexes(db: Db): Promise<void> {
   // The recovery step's `{movimentacoes_pendentes._id: {$exists: true}}`: only items with pending entries are indexed.
-  await db.collection('itens').createIndex({ [`${PENDING_FIELD}._id`]: 1 }, { name: 'pendentes_id', sparse: true })
+  await itemsCollection(db).createIndex({ [`${PENDING_FIELD}._id`]: 1 }, { name: 'pendentes_id', sparse: true })
 }

@@ -1,5 +1,6 @@
 import type { Db, Document, ObjectId } from 'mongodb'
 import { PENDING_FIELD, type PendingMovement } from './pending-movements.js'
+import { itemsCollection } from './collections.js'
 
 /**
  * Step 2 of the write path (docs/concurrency.md), shared by every route that changes a stock: one `updateOne`
@@ -11,7 +12,7 @@ import { PENDING_FIELD, type PendingMovement } from './pending-movements.js'
 export async function compareAndSetStock(db: Db, itemId: ObjectId, expected: Document, set: Document, pending?: PendingMovement): Promise<boolean> {
   const update: Document = { $set: set }
   if (pending) update.$push = { [PENDING_FIELD]: pending }
-  const result = await db.collection('itens').updateOne({ _id: itemId, ...expected }, update)
+  const result = await itemsCollection(db).updateOne({ _id: itemId, ...expected }, update)
   return result.matchedCount === 1
 }
 

@@ -1,0 +1,38 @@
+import type { Collection, Db, ObjectId } from 'mongodb'
+import type { PendingMovement } from './pending-movements.js'
+
+/**
+ * The legacy collections, typed by the fields the legacy app reads and writes. Nothing validates the legacy
+ * database, so a field's value is `unknown` until a reader checks it with Python's rules (compat/python):
+ * the types name the fields, they never promise their shapes.
+ */
+export type StoredItem = {
+  _id: ObjectId
+  codigo?: unknown
+  nome?: unknown
+  categoria?: unknown
+  subcategoria?: unknown
+  unidade?: unknown
+  quantidade?: unknown
+  estoque_minimo?: unknown
+  ativo?: unknown
+  criado_em?: unknown
+  atualizado_em?: unknown
+  /** The gateway's own: movements whose stock change is written but not yet recorded (pending-movements.ts). */
+  movimentacoes_pendentes?: PendingMovement[]
+}
+
+export type StoredMovement = {
+  _id: ObjectId
+  item_id?: unknown
+  tipo?: unknown
+  quantidade?: unknown
+  data?: unknown
+  usuario?: unknown
+  observacao?: unknown
+  estoque_anterior?: unknown
+  estoque_posterior?: unknown
+}
+
+export const itemsCollection = (db: Db): Collection<StoredItem> => db.collection<StoredItem>('itens')
+export const movementsCollection = (db: Db): Collection<StoredMovement> => db.collection<StoredMovement>('movimentacoes')
