@@ -12,8 +12,19 @@ const ALREADY_SENT_HEADER = 'x-hono-already-sent'
  * library's shared RESPONSE_ALREADY_SENT object would let one request's middleware change every other's).
  */
 export function alreadySent(): Response {
-  return new Response(null, { headers: { [ALREADY_SENT_HEADER]: 'true' } })
+  return new PlatformResponse(null, { headers: { [ALREADY_SENT_HEADER]: 'true' } })
 }
+
+/**
+ * The platform's own Response class. @hono/node-server swaps the global Response for a lighter one whose fast
+ * path writes the status line without looking for the marker header (an ERR_HTTP_HEADERS_SENT after every
+ * proxied response); the library's own marker is a platform Response for that reason. Its lighter class
+ * keeps the platform's as its prototype's prototype.
+ */
+const PlatformResponse: typeof Response = (() => {
+  const parent = Object.getPrototypeOf(Response.prototype) as { constructor?: typeof Response } | null
+  return parent && parent !== Object.prototype && typeof parent.constructor === 'function' ? parent.constructor : Response
+})()
 
 /** True for the proxy's marker Response (see `alreadySent`). */
 export function isAlreadySent(response: Response): boolean {
