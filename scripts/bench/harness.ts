@@ -73,7 +73,8 @@ export const ROUTES = {
   movimentacoes: '/api/movimentacoes?pagina=2&por_pagina=20',
 } as const
 export type RouteKey = keyof typeof ROUTES
-const LEGACY_ONLY_ROUTE = '/api/me'
+// A view only the legacy app serves (every migrated route would be answered by the gateway itself).
+const LEGACY_ONLY_ROUTE = '/api/diagnostico/requisicao'
 const USER_AGENT = 'estoque-bench'
 
 export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -271,7 +272,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const n = Math.min(...options.processes)
       const proxies: Array<[Running, string, string]> = []
       try {
-        for (const [label, url, path] of [['legacy /api/me', legacy.url, LEGACY_ONLY_ROUTE], ...(upstream ? [['trivial /x', upstream.url, '/x']] : [])] as Array<[string, string, string]>) {
+        for (const [label, url, path] of [['legacy /api/diagnostico/requisicao', legacy.url, LEGACY_ONLY_ROUTE], ...(upstream ? [['trivial /x', upstream.url, '/x']] : [])] as Array<[string, string, string]>) {
           const gateway = await startGatewayProc(ctx, db, url, n, {}, `gateway-${n} → ${label.split(' ')[0]}`)
           proxies.push([gateway, 'gateway', label])
           if (upstream) proxies.push([await startNginx(ctx, `cpu-proxy-${label.split(' ')[0]}`, n, { upstream: url }), 'nginx', label])
@@ -438,7 +439,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const nginx = missing.includes('nginx-light') ? undefined : await startNginx(ctx, 'proxy', n, { upstream: legacy.url })
       try {
         for (const [target, kind] of [[legacy, 'direct'], [gateway, 'gateway'], [nginx, 'nginx']] as const) {
-          if (target) await measure(target, { section: 'proxy', kind, processes: kind === 'direct' ? 2 : n, routeKey: 'legacy /api/me', path: LEGACY_ONLY_ROUTE, tier, rtt: 0, headers: session.headers })
+          if (target) await measure(target, { section: 'proxy', kind, processes: kind === 'direct' ? 2 : n, routeKey: 'legacy /api/diagnostico/requisicao', path: LEGACY_ONLY_ROUTE, tier, rtt: 0, headers: session.headers })
         }
       } finally {
         await stopAll([legacy, gateway, ...(nginx ? [nginx] : [])])

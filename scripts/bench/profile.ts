@@ -62,7 +62,7 @@ const ROUTE_PATHS: Record<string, string> = {
   dashboard: '/api/dashboard',
   hierarquia: '/api/estoque/hierarquia',
   movimentacoes: '/api/movimentacoes?pagina=2&por_pagina=20',
-  proxy: '/api/me',
+  proxy: '/api/diagnostico/requisicao',
 }
 
 async function main(): Promise<void> {

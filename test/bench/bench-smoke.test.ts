@@ -41,7 +41,7 @@ describe('bench harness (smoke)', () => {
       ['legacy-2', 'fastapi-1', 'gateway-1', 'bare-node-1'].flatMap((c) => ['dashboard', 'hierarquia', 'movimentacoes'].map((r) => `${c} ${r}`)).sort(),
     )
     expect(result.rows.filter((row) => row.section === 'cpu-proxy').map((row) => `${row.kind} ${row.route}`).sort()).toEqual(
-      ['gateway legacy /api/me', 'gateway trivial /x', 'nginx legacy /api/me', 'nginx trivial /x'],
+      ['gateway legacy /api/diagnostico/requisicao', 'gateway trivial /x', 'nginx legacy /api/diagnostico/requisicao', 'nginx trivial /x'],
     )
     for (const row of result.rows) {
       expect(row.cpuMsPerRequest, `${row.section} ${row.contender} ${row.route}`).toBeGreaterThan(0)
