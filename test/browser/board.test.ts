@@ -1,9 +1,7 @@
 // The migration board in Chromium: every declared route with its mode and numbers, a shadow route's match
 // rate after real traffic (and a mismatch's side-by-side diff), the backlog of legacy endpoints, and a mode
 // change made with the board's own button taking effect on the next request.
-import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_USER, seed } from '../../scripts/seed/index.js'
@@ -11,7 +9,6 @@ import { useTestStack } from '../support/stack.js'
 import { eventually } from '../route-modes/support.js'
 import { launchChromium, screenshotDir } from './support.js'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const ADMIN_TOKEN = 'board-admin-token-0123456789'
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` }
 const stack = useTestStack({
@@ -108,7 +105,6 @@ describe('the migration board', () => {
 
     const dir = await screenshotDir('board')
     await page.screenshot({ path: path.join(dir, 'board.png'), fullPage: true })
-    await copyFile(path.join(dir, 'board.png'), path.join(root, 'docs/img/board.png'))
     expect(elsewhere).toEqual([])
     expect(problems).toEqual([])
     await context.close()

@@ -4,34 +4,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ObjectId } from 'mongodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
+import { useTestStack } from '../support/stack.js'
 
-let database: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-const report: Record<string, unknown> = {}
+const stack = useTestStack({ prefix: 'import_concurrency', seed: (db) => seed(db, { items: 10, movements: 10 }), legacy: { workers: 4 } })
 
-beforeAll(async () => {
-  database = await connectTestDb('import_concurrency')
-  await seed(database.db, { items: 10, movements: 10 })
-  const mongoUri = inject('mongoUri')
-  legacy = await startLegacyApp({ mongoUri, dbName: database.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 4 })
-  gateway = await startGateway({ mongoUri, dbName: database.db.databaseName, legacyUrl: legacy.url })
-  cookie = await login(legacy.url)
-}, 300_000)
-
-afterAll(async () => {
+afterAll(() => {
   mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true })
   writeFileSync(path.join(process.cwd(), 'test-results', 'import-concurrency.json'), `${JSON.stringify({ at: new Date().toISOString(), ...report }, null, 2)}\n`)
-  await Promise.allSettled([gateway?.stop(), legacy?.stop()])
-  await database?.drop()
 })
+
+const report: Record<string, unknown> = {}
 
 const ITEMS = 10
 const START = 50
@@ -47,7 +31,7 @@ const SAIDAS_PER_ITEM = 20
 async function freshItems(prefix: string): Promise<Array<{ _id: ObjectId; codigo: string }>> {
   const now = new Date()
   const items = Array.from({ length: ITEMS }, (_, i) => ({ _id: new ObjectId(), codigo: `${prefix}-${String(i).padStart(2, '0')}` }))
-  await database.db.collection('itens').insertMany(items.map(({ _id, codigo }) => ({
+  await stack().db.collection('itens').insertMany(items.map(({ _id, codigo }) => ({
     _id, codigo, nome: `Corrida ${codigo}`, categoria: 'Testes', subcategoria: 'Concorrência', unidade: 'un',
     quantidade: START, estoque_minimo: 0, ativo: true, criado_em: now, atualizado_em: now,
   })))
@@ -72,12 +56,12 @@ async function race(baseUrl: string, prefix: string) {
   const items = await freshItems(prefix)
   const form = new FormData()
   form.append('arquivo', new Blob([importFile(items)], { type: 'text/csv' }), 'corrida.csv')
-  const imported = fetch(`${baseUrl}/api/importar`, { method: 'POST', headers: { cookie }, body: form }).then(answer)
+  const imported = fetch(`${baseUrl}/api/importar`, { method: 'POST', headers: { cookie: stack().cookie }, body: form }).then(answer)
   const saidas = items.flatMap(({ _id }) =>
     Array.from({ length: SAIDAS_PER_ITEM }, () =>
       fetch(`${baseUrl}/api/movimentacoes`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
+        headers: { cookie: stack().cookie, 'content-type': 'application/json' },
         body: JSON.stringify({ item_id: String(_id), tipo: 'saida', quantidade: 1 }),
       }).then(async (response) => ({ itemId: _id, ...(await answer(response)) })),
     ),
@@ -85,8 +69,8 @@ async function race(baseUrl: string, prefix: string) {
   const [importAnswer, ...saidaAnswers] = await Promise.all([imported, ...saidas])
   const books = []
   for (const { _id, codigo } of items) {
-    const item = (await database.db.collection('itens').findOne({ _id }))!
-    const movements = await database.db.collection('movimentacoes').find({ item_id: _id }).toArray()
+    const item = (await stack().db.collection('itens').findOne({ _id }))!
+    const movements = await stack().db.collection('movimentacoes').find({ item_id: _id }).toArray()
     const effect = movements.reduce((sum, m) => sum + Number(m.estoque_posterior) - Number(m.estoque_anterior), 0)
     books.push({
       codigo,
@@ -116,7 +100,7 @@ async function race(baseUrl: string, prefix: string) {
 
 describe('a CSV import setting stocks while saídas hit the same items', () => {
   it('through the gateway: every stock is what its recorded movements (ajustes included) explain, none lost', { timeout: 180_000 }, async () => {
-    const { importAnswer, saidaAnswers, books, summary } = await race(gateway.url, 'IMP-RACE-GW')
+    const { importAnswer, saidaAnswers, books, summary } = await race(stack().gateway.url, 'IMP-RACE-GW')
     report.importRaceGateway = summary
     console.log(`gateway, import racing saídas: ${JSON.stringify(summary)}`)
     expect(importAnswer).toMatchObject({ status: 200, upstream: 'gateway', body: { criados: 0, atualizados: ITEMS * ROWS_PER_ITEM, erros: [] } })
@@ -134,7 +118,7 @@ describe('a CSV import setting stocks while saídas hit the same items', () => {
   })
 
   it('against the legacy app: its result is recorded (the import $sets stocks with no movement)', { timeout: 180_000 }, async () => {
-    const { importAnswer, saidaAnswers, summary } = await race(legacy.url, 'IMP-RACE-LEGACY')
+    const { importAnswer, saidaAnswers, summary } = await race(stack().legacy.url, 'IMP-RACE-LEGACY')
     report.importRaceLegacy = summary
     console.log(`legacy app, import racing saídas: ${JSON.stringify(summary)}`)
     expect(importAnswer.status).toBe(200)

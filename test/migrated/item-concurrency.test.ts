@@ -5,35 +5,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { ObjectId, type Db } from 'mongodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
+import { useTestStack } from '../support/stack.js'
 
-let database: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-const report: Record<string, unknown> = {}
+const stack = useTestStack({ prefix: 'item_concurrency', seed: (db) => seed(db, { items: 10, movements: 10 }), legacy: { workers: 4 } })
 
-beforeAll(async () => {
-  database = await connectTestDb('item_concurrency')
-  await seed(database.db, { items: 10, movements: 10 })
-  const mongoUri = inject('mongoUri')
-  legacy = await startLegacyApp({ mongoUri, dbName: database.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 4 })
-  gateway = await startGateway({ mongoUri, dbName: database.db.databaseName, legacyUrl: legacy.url })
-  cookie = await login(legacy.url)
-  // Two servers start; on a loaded machine that can outlast vitest's default hook bound.
-}, 300_000)
-
-afterAll(async () => {
+afterAll(() => {
   mkdirSync(path.join(process.cwd(), 'test-results'), { recursive: true })
   writeFileSync(path.join(process.cwd(), 'test-results', 'item-concurrency.json'), `${JSON.stringify({ at: new Date().toISOString(), ...report }, null, 2)}\n`)
-  await Promise.allSettled([gateway?.stop(), legacy?.stop()])
-  await database?.drop()
 })
+
+const report: Record<string, unknown> = {}
 
 async function freshItem(db: Db, codigo: string, quantidade: number): Promise<ObjectId> {
   const _id = new ObjectId()
@@ -50,7 +33,7 @@ type Sent = { kind: string; status: number; body: Record<string, unknown>; upstr
 async function send(baseUrl: string, kind: string, method: string, path: string, body?: unknown): Promise<Sent> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { cookie, 'content-type': 'application/json' },
+    headers: { cookie: stack().cookie, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   return { kind, status: response.status, body: (await response.json()) as Record<string, unknown>, upstream: response.headers.get('x-gateway-upstream') }
@@ -61,8 +44,8 @@ const movement = (baseUrl: string, itemId: ObjectId, tipo: 'entrada' | 'saida') 
 
 /** What the database says about an item after a run: its stock and what its movements explain. */
 async function ledger(itemId: ObjectId, start: number) {
-  const item = (await database.db.collection('itens').findOne({ _id: itemId }))!
-  const movements = await database.db.collection('movimentacoes').find({ item_id: itemId }).toArray()
+  const item = (await stack().db.collection('itens').findOne({ _id: itemId }))!
+  const movements = await stack().db.collection('movimentacoes').find({ item_id: itemId }).toArray()
   const effect = movements.reduce((sum, m) => sum + (m.tipo === 'entrada' ? Number(m.quantidade) : -Number(m.quantidade)), 0)
   const negative = movements.filter((m) => Number(m.estoque_posterior) < 0).length
   return { item, movements: movements.length, explained: start + effect, stock: Number(item.quantidade), negative }
@@ -73,7 +56,7 @@ const ROUND = 25
 
 async function putRace(baseUrl: string, codigo: string) {
   const start = 30
-  const itemId = await freshItem(database.db, codigo, start)
+  const itemId = await freshItem(stack().db, codigo, start)
   const requests: Promise<Sent>[] = []
   for (let i = 0; i < ROUND; i++) {
     requests.push(movement(baseUrl, itemId, 'entrada'))
@@ -88,7 +71,7 @@ async function putRace(baseUrl: string, codigo: string) {
 
 async function deleteRace(baseUrl: string, codigo: string) {
   const start = 20
-  const itemId = await freshItem(database.db, codigo, start)
+  const itemId = await freshItem(stack().db, codigo, start)
   const saidas = Array.from({ length: 15 }, () => movement(baseUrl, itemId, 'saida'))
   const deletion = send(baseUrl, 'delete', 'DELETE', `/api/estoque/itens/${itemId}`)
   saidas.push(...Array.from({ length: 15 }, () => movement(baseUrl, itemId, 'saida')))
@@ -101,7 +84,7 @@ async function deleteRace(baseUrl: string, codigo: string) {
 
 describe('an item PUT racing entradas and saídas on the same item', () => {
   it('through the gateway: every write acknowledged, quantidade never clobbered, the ledger explains the stock', async () => {
-    const { results, book, acknowledged } = await putRace(gateway.url, 'PUT-RACE-GW')
+    const { results, book, acknowledged } = await putRace(stack().gateway.url, 'PUT-RACE-GW')
     expect(results.filter((r) => r.upstream !== 'gateway')).toEqual([])
     expect(results.filter((r) => r.status !== 200 && r.status !== 201)).toEqual([])
     expect(acknowledged).toEqual({ entradas: ROUND, saidas: ROUND, puts: ROUND })
@@ -120,7 +103,7 @@ describe('an item PUT racing entradas and saídas on the same item', () => {
   })
 
   it('against the legacy app: its result is recorded (its movements lose updates; its PUT $sets no stock)', async () => {
-    const { results, book, acknowledged } = await putRace(legacy.url, 'PUT-RACE-LEGACY')
+    const { results, book, acknowledged } = await putRace(stack().legacy.url, 'PUT-RACE-LEGACY')
     expect(results.filter((r) => r.status !== 200 && r.status !== 201 && r.body.erro !== 'Estoque insuficiente')).toEqual([])
     const lostUpdates = book.explained - book.stock
     report.putRaceLegacy = { acknowledged, ...book, item: undefined, lostOrPhantomUnits: lostUpdates }
@@ -131,7 +114,7 @@ describe('an item PUT racing entradas and saídas on the same item', () => {
 
 describe('a DELETE (deactivation) racing saídas on the same item', () => {
   it('through the gateway: the stock is what the recorded saídas left, and saídas after it are refused', async () => {
-    const { deleted, results, after, book, created } = await deleteRace(gateway.url, 'DEL-RACE-GW')
+    const { deleted, results, after, book, created } = await deleteRace(stack().gateway.url, 'DEL-RACE-GW')
     expect(deleted).toMatchObject({ status: 200, body: { ok: true }, upstream: 'gateway' })
     const refused = results.filter((r) => r.status !== 201)
     expect(refused.filter((r) => !(r.status === 400 && (r.body.erro === 'Item inativo' || r.body.erro === 'Estoque insuficiente')))).toEqual([])
@@ -146,7 +129,7 @@ describe('a DELETE (deactivation) racing saídas on the same item', () => {
   })
 
   it('against the legacy app: its result is recorded', async () => {
-    const { deleted, results, after, book, created } = await deleteRace(legacy.url, 'DEL-RACE-LEGACY')
+    const { deleted, results, after, book, created } = await deleteRace(stack().legacy.url, 'DEL-RACE-LEGACY')
     expect(deleted.status).toBe(200)
     expect(after.status).toBe(400)
     expect(book.item.ativo).toBe(false)

@@ -2,35 +2,15 @@
 // (and every HEAD/OPTIONS/other method) goes to the legacy app, which answers it exactly as it would have
 // answered the client directly. Legacy-only routes are never answered by the gateway, whatever the spelling.
 // Requests are sent raw (node:http keeps the target byte for byte; fetch would normalize it).
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { connectTestDb } from '../support/mongo.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { login } from '../support/login.js'
+import { describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
 import { routeDeclarations } from '../../routes/index.js'
 import { RouteRouter } from '../../core/router.js'
 import { legacyUrlMap } from '../../gateway/routing/url-map.js'
 import { expectLabelled, rawRequest, type RawResponse } from './support.js'
+import { useTestStack } from '../support/stack.js'
 
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
-beforeAll(async () => {
-  testDb = await connectTestDb('proxy_paths')
-  await seed(testDb.db, { items: 15, movements: 40 })
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY, workers: 3 })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
-  cookie = await login(legacy.url)
-})
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
+const stack = useTestStack({ prefix: 'proxy_paths', seed: (db) => seed(db, { items: 15, movements: 40 }), legacy: { workers: 3 } })
 
 type Case = { method: string; target: string }
 
@@ -100,7 +80,7 @@ function send(baseUrl: string, { method, target }: Case): Promise<RawResponse> {
   return rawRequest(baseUrl, {
     method,
     target,
-    headers: { cookie, ...(write ? { 'content-type': 'application/json', 'content-length': 2 } : {}) },
+    headers: { cookie: stack().cookie, ...(write ? { 'content-type': 'application/json', 'content-length': 2 } : {}) },
     body: write ? '{}' : undefined,
   })
 }
@@ -123,12 +103,12 @@ const bodyOf = (response: RawResponse): unknown =>
 
 describe('route matching agrees with Flask', () => {
   it.each(variantCases)('$method $target is answered as the legacy url map routes it, with the legacy answer', async (request) => {
-    const [via, direct] = await Promise.all([send(gateway.url, request), send(legacy.url, request)])
+    const [via, direct] = await Promise.all([send(stack().gateway.url, request), send(stack().legacy.url, request)])
     // Werkzeug dispatches some spellings (percent-encoded letters, absolute-form) to the migrated view: the
     // gateway answers those; every redirect, 404 and 405 is the legacy app's own.
     const routed = router.route(request.method, request.target)
     expectLabelled(via, routed ? 'gateway' : 'legacy')
-    const [gatewaySide, legacySide] = [observable(via, new URL(gateway.url).host), observable(direct, new URL(legacy.url).host)]
+    const [gatewaySide, legacySide] = [observable(via, new URL(stack().gateway.url).host), observable(direct, new URL(stack().legacy.url).host)]
     if (!routed) {
       // The legacy app saw the gateway's Host (rewritten to its own), so absolute URLs in bodies match;
       // a Location on the legacy host is rewritten to the gateway's.
@@ -139,7 +119,7 @@ describe('route matching agrees with Flask', () => {
   })
 
   it.each(canonicalCases)('$method $target (the exact canonical path) is answered by the gateway', async (request) => {
-    const [via, direct] = await Promise.all([send(gateway.url, request), send(legacy.url, request)])
+    const [via, direct] = await Promise.all([send(stack().gateway.url, request), send(stack().legacy.url, request)])
     expectLabelled(via, 'gateway')
     expect(via.status).toBeLessThan(500)
     expect([via.status, via.headers['content-type']]).toEqual([direct.status, direct.headers['content-type']])
@@ -147,7 +127,7 @@ describe('route matching agrees with Flask', () => {
   })
 
   it.each(legacyOnlyCases)('legacy-only route: $method $target is never answered by the gateway', async (request) => {
-    const [via, direct] = await Promise.all([send(gateway.url, request), send(legacy.url, request)])
+    const [via, direct] = await Promise.all([send(stack().gateway.url, request), send(stack().legacy.url, request)])
     expectLabelled(via, 'legacy')
     // The echo's header list differs by what the proxy adds (X-Forwarded-*, X-Request-Id); everything else
     // it echoes (method, raw target, path, query, host, scheme, body digest) must be the same.
@@ -157,7 +137,7 @@ describe('route matching agrees with Flask', () => {
       const { headers: _headers, ...echo } = JSON.parse(seen.body) as Record<string, unknown>
       return { ...seen, body: echo }
     }
-    const [gatewaySide, legacySide] = [comparable(via, new URL(gateway.url).host), comparable(direct, new URL(legacy.url).host)]
+    const [gatewaySide, legacySide] = [comparable(via, new URL(stack().gateway.url).host), comparable(direct, new URL(stack().legacy.url).host)]
     expect(gatewaySide).toEqual(legacySide)
     // GET and POST reach the view (HEAD and OPTIONS are Flask's own answers, with no body).
     if (via.status === 200 && (request.method === 'GET' || request.method === 'POST')) expect(gatewaySide.body).toMatchObject({ metodo: request.method })

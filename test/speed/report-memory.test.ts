@@ -3,36 +3,15 @@
 // Peak RSS before/after is printed for both (docs/benchmarks.md).
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import http from 'node:http'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
 import { memoryOf } from '../proxy/support.js'
+import { useTestStack } from '../support/stack.js'
+
+const stack = useTestStack({ prefix: 'report_memory', seed: (db) => seed(db, { items: 60, movements: MOVEMENTS }), legacy: { workers: 1 }, gateway: { env: { LOG_LEVEL: 'warn' }, healthTimeoutMs: 300_000 }, startTimeoutMs: 600_000 })
 
 const MOVEMENTS = 200_000
 const REPORT = '/api/relatorios/movimentacoes.csv'
-
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
-beforeAll(async () => {
-  testDb = await connectTestDb('report_memory')
-  await seed(testDb.db, { items: 60, movements: MOVEMENTS })
-  const dbName = testDb.db.databaseName
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName, secretKey: TEST_SECRET_KEY, workers: 1 })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName, legacyUrl: legacy.url, env: { LOG_LEVEL: 'warn' }, healthTimeoutMs: 300_000 })
-  cookie = await login(legacy.url)
-}, 600_000)
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
 
 /** The processes holding the listening socket of a port (gunicorn's master and its worker). */
 function listeners(port: number): number[] {
@@ -65,7 +44,7 @@ function download(baseUrl: string): Promise<Download> {
     let firstByteMs = -1
     let bytes = 0
     http
-      .get(new URL(REPORT, baseUrl), { headers: { cookie, 'accept-encoding': 'identity' } }, (response) => {
+      .get(new URL(REPORT, baseUrl), { headers: { cookie: stack().cookie, 'accept-encoding': 'identity' } }, (response) => {
         if (response.statusCode !== 200) reject(new Error(`HTTP ${response.statusCode}`))
         response.on('data', (chunk: Buffer) => {
           if (firstByteMs < 0) firstByteMs = performance.now() - started
@@ -82,15 +61,15 @@ const mib = (bytes: number) => (bytes / 1048576).toFixed(1)
 
 describe(`the report over ${MOVEMENTS} movements`, () => {
   it('streams from the gateway, first byte well before the last, growing less than the legacy app', { timeout: 600_000 }, async () => {
-    const pid = gateway.child.pid!
+    const pid = stack().gateway.child.pid!
     const before = memoryOf(pid)
-    const via = await download(gateway.url)
+    const via = await download(stack().gateway.url)
     const after = memoryOf(pid)
 
-    const legacyPids = listeners(legacy.port)
+    const legacyPids = listeners(stack().legacy.port)
     expect(legacyPids.length).toBeGreaterThan(0)
     const legacyBefore = legacyPids.map(memoryOf).reduce((max, m) => Math.max(max, m.hwm), 0)
-    const direct = await download(legacy.url)
+    const direct = await download(stack().legacy.url)
     const legacyAfter = legacyPids.map(memoryOf).reduce((max, m) => Math.max(max, m.hwm), 0)
 
     console.info(

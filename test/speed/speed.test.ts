@@ -1,38 +1,18 @@
 // ETag + 304 and gzip/brotli on the gateway's own JSON (main app level; proxied responses untouched).
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import http from 'node:http'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { seed } from '../../scripts/seed/index.js'
 import { pickEncoding } from '../../gateway/speed/speed.js'
-import { startGateway, TEST_SECRET_KEY, type GatewayProcess } from '../../scripts/dev/gateway-process.js'
-import { startLegacyApp, type LegacyApp } from '../../scripts/dev/legacy-app.js'
-import { login } from '../support/login.js'
-import { connectTestDb } from '../support/mongo.js'
+import { useTestStack } from '../support/stack.js'
 
-let testDb: Awaited<ReturnType<typeof connectTestDb>>
-let legacy: LegacyApp
-let gateway: GatewayProcess
-let cookie: string
-
-beforeAll(async () => {
-  testDb = await connectTestDb('speed')
-  await seed(testDb.db, { items: 40, movements: 100 })
-  legacy = await startLegacyApp({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, secretKey: TEST_SECRET_KEY })
-  gateway = await startGateway({ mongoUri: inject('mongoUri'), dbName: testDb.db.databaseName, legacyUrl: legacy.url })
-  cookie = await login(legacy.url)
-})
-
-afterAll(async () => {
-  await gateway?.stop()
-  await legacy?.stop()
-  await testDb?.drop()
-})
+const stack = useTestStack({ prefix: 'speed', seed: (db) => seed(db, { items: 40, movements: 100 }) })
 
 /** Raw exchange (fetch would decode the body and hide Content-Encoding). */
 function raw(path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${gateway.url}${path}`, { headers: { cookie, ...headers } }, (res) => {
+      .get(`${stack().gateway.url}${path}`, { headers: { cookie: stack().cookie, ...headers } }, (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
         res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))

@@ -19,6 +19,8 @@ export type TestStackOptions = {
   gateway?: Pick<GatewayOptions, 'env' | 'healthTimeoutMs'> | false
   /** Where the session cookie is obtained (default: the legacy app's login form); `false`: no login. */
   loginThrough?: 'legacy' | 'gateway' | false
+  /** Bound of the start-up hook (default: vitest's hookTimeout), for large seeds. */
+  startTimeoutMs?: number
 }
 
 export type TestStack = {
@@ -55,7 +57,7 @@ export function useTestStack(options: TestStackOptions): () => TestStack {
     const through = options.loginThrough ?? 'legacy'
     const cookie = through === false ? '' : await login(through === 'gateway' ? gateway!.url : legacy.url)
     stack = { mongoUri, client: database.client, db, dbName, legacy, gateway: gateway as GatewayProcess, cookie }
-  })
+  }, options.startTimeoutMs)
 
   afterAll(async () => {
     // The gateway first (it drains into the legacy app), then the legacy app, then the data.
