@@ -23,7 +23,7 @@ export const END = '<!-- bench:end -->'
 export function writeReport(result: BenchResult, mdFile: string): void {
   mkdirSync(path.dirname(mdFile), { recursive: true })
   const svgFile = mdFile.replace(/\.md$/, '.svg')
-  writeFileSync(svgFile, renderSvg(result))
+  if (result.rows.some((r) => r.section === 'app' || r.section === 'rec')) writeFileSync(svgFile, renderSvg(result))
   writeFileSync(mdFile.replace(/\.md$/, '.json'), JSON.stringify({ meta: result.meta, ceilings: result.ceilings, rows: result.rows }, null, 1))
   const generated = `${BEGIN}\n\n${renderMarkdown(result, path.basename(svgFile))}\n\n${END}`
   const current = existsSync(mdFile) ? readFileSync(mdFile, 'utf8') : '# Benchmarks\n'

@@ -148,7 +148,8 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
     parts.push("### The gateway's CPU levers, each switched off against the defaults (fixed rate, 1 process, browser Accept-Encoding)\n")
     parts.push(leversTable(result))
   }
-  parts.push(`![req/s at ${Math.max(...options.connections)} connections](${chartFile})`)
+  // The chart draws the closed-loop sections only.
+  if (result.rows.some((r) => r.section === 'app' || r.section === 'rec')) parts.push(`![req/s at ${Math.max(...options.connections)} connections](${chartFile})`)
   if (result.ceilings.length > 0) {
     parts.push('### Database ceiling: each route\'s queries driven directly (no HTTP), local server\n')
     parts.push('| tier | route | concurrency | query sets/s | p50 ms | p99 ms |\n|---|---|---|---|---|---|')
@@ -176,8 +177,8 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   const targets = evaluateTargets(result)
   if (targets.length > 0) {
     parts.push('### Targets (computed from this run)\n')
-    parts.push('| target | measured | met |\n|---|---|---|')
-    parts.push(targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`).join('\n'))
+    // One part: a blank line between a table's header and its rows would end the table.
+    parts.push(['| target | measured | met |', '|---|---|---|', ...targets.map((t) => `| ${t.target} | ${t.measured} | ${t.met ? 'met' : '**not met**'} |`)].join('\n'))
   }
   return parts.join('\n\n')
 }
