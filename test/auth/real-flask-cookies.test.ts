@@ -95,7 +95,9 @@ describe('cookies issued by the real Flask app', () => {
       shapes: setCookies.map((cookie) => cookie.replace(/^([^=]+)=[^;]*/, '$1=<value>').replace(/Expires=[^;]+/, 'Expires=<date>')),
       sessions: setCookies
         .filter((cookie) => cookie.startsWith('session='))
-        .map((cookie) => openSession(cookie.split(';', 1)[0]!.slice('session='.length), { secretKeys: [TEST_SECRET_KEY] })),
+        .map((cookie) => openSession(cookie.split(';', 1)[0]!.slice('session='.length), { secretKeys: [TEST_SECRET_KEY] }))
+        // The signing second differs when the two answers straddle a second: compared as "signed just now".
+        .map((opened) => (opened.ok ? { ...opened, timestamp: Math.abs(opened.timestamp - Date.now() / 1000) < 60 ? 'now' : opened.timestamp } : opened)),
     }
   }
   const bothSides = async (path: string, cookie: string) => {
