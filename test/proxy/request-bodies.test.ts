@@ -70,7 +70,17 @@ describe('request bodies', () => {
   })
 
   it('a chunked body that grows past 32 MiB is cut off with the same 413', async () => {
-    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    // The gateway answers and closes while this client is still writing; when the close meets unread bytes the
+    // kernel resets the connection and may drop the answer before it is read (no lingering close yet), so an
+    // attempt that gets no answer at all is made again, at most three times.
+    let response: { status: number; text: string } | undefined
+    for (let attempt = 1; attempt <= 3 && !response; attempt++) response = await chunkedPastLimit().catch((error: Error) => (attempt === 3 ? Promise.reject(error) : undefined))
+    expect(response!.status).toBe(413)
+    expect(response!.text).toContain('{"erro": "Requisi\\u00e7\\u00e3o muito grande"}')
+  })
+
+  const chunkedPastLimit = () =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
       const { hostname, port, host } = new URL(stack().gateway.url)
       const socket = net.connect(Number(port), hostname)
       let received = ''
@@ -94,9 +104,6 @@ describe('request bodies', () => {
       pump()
       setTimeout(() => socket.destroy(), 20_000)
     })
-    expect(response.status).toBe(413)
-    expect(response.text).toContain('{"erro": "Requisi\\u00e7\\u00e3o muito grande"}')
-  })
 
   it(`a client that stops sending its body gets 408 after LEGACY_CLIENT_BODY_TIMEOUT_MS (${BODY_TIMEOUT_MS} ms here)`, async () => {
     const host = new URL(stack().gateway.url).host
