@@ -25,14 +25,18 @@ export type Comparison = {
   rechecked?: boolean
 }
 
-export type CompareReadInput = {
+/** What every comparison starts from: the route's rules, the legacy's answer and the gateway's run. */
+export type CompareInput = {
   route: string
   ignore: readonly string[]
   noise: NoiseModel
   legacy: SideAnswer
   legacyMs: number
-  /** The gateway's run of the request (shadow: nothing written); throws for a failed run. */
+  /** The gateway's run of the request (shadow: nothing written — a write stops after validation); throws for a failed run. */
   runGateway: () => Promise<SideAnswer>
+}
+
+export type CompareReadInput = CompareInput & {
   /** A direct GET of the same request to the legacy app (absent: no re-check, no noise probe). */
   askLegacyAgain?: () => Promise<SideAnswer>
   /** Probe the legacy app against itself on this request (noise learning). */
@@ -131,14 +135,7 @@ function describeBody(answer: SideAnswer, json: Json | undefined): string {
   return answer.body ? `${answer.contentType ?? 'no content type'}, ${answer.body.length} bytes` : 'no body'
 }
 
-export type CompareWriteInput = {
-  route: string
-  ignore: readonly string[]
-  noise: NoiseModel
-  legacy: SideAnswer
-  legacyMs: number
-  /** The gateway's shadow run: validation only, it stops before writing (RouteContext.shadow). */
-  runGateway: () => Promise<SideAnswer>
+export type CompareWriteInput = CompareInput & {
   /** The stored effect of an accepted legacy write, as the gateway reads it back (absent: not compared). */
   readBack?: (legacyJson: Json) => Promise<SideAnswer | undefined>
 }

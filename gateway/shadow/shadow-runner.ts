@@ -99,25 +99,16 @@ export function shadowRunner(deps: ShadowRunnerDeps, settings: ShadowRunnerSetti
           const legacyAnswer: SideAnswer = { status: copied.status, contentType: copied.contentType, body: copied.body }
           const gateway = async () => answerOf(await runGateway(body))
           const declared = shadowOptions.get(route.name)
+          const input = { route: route.name, ignore: route.shadowIgnore, noise: deps.noise, legacy: legacyAnswer, legacyMs, runGateway: gateway }
           const comparison = read
             ? await compareRead({
-                route: route.name,
-                ignore: route.shadowIgnore,
-                noise: deps.noise,
-                legacy: legacyAnswer,
-                legacyMs,
-                runGateway: gateway,
+                ...input,
                 ...(refetch ? { askLegacyAgain: refetch } : {}),
                 probeNoise: random() < settings.noiseSampleRate,
                 recheckDelayMs: settings.recheckDelayMs,
               })
             : await compareWrite({
-                route: route.name,
-                ignore: route.shadowIgnore,
-                noise: deps.noise,
-                legacy: legacyAnswer,
-                legacyMs,
-                runGateway: gateway,
+                ...input,
                 ...(declared?.readBack ? { readBack: async (json) => answerOrUndefined(await declared.readBack!(deps.db, json)) } : {}),
               })
           deps.recorder.record(route.name, meta, comparison)
