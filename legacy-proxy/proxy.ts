@@ -10,6 +10,7 @@ import type { Logger } from '../core/logger.js'
 import { UPSTREAM_HEADER, alreadySent } from '../core/response-info.js'
 import { UpstreamTimeoutError, describeUpstreamFailure, legacyTooLarge, overloaded, sendUpstreamFailure, type ProxyFailure } from './upstream-errors.js'
 import { copyResponse } from './copy-response.js'
+import { lingerOnClose } from './lingering-close.js'
 import { clientOrigin, endToEndHeaders, rewriteLocation, upstreamRequestHeaders } from './headers.js'
 import { memoryBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.js'
 import { AdmissionPool, type AdmissionObserver, type PoolLimits, type PoolName, type Release } from './admission.js'
@@ -44,6 +45,8 @@ type ProxiedRequest = {
   incoming: IncomingMessage
   bodySize: number | null
   responded: boolean
+  /** The legacy app's answer, once its headers are in. */
+  response?: IncomingMessage
   failed: boolean
   upstreamDone: boolean
   pool: PoolName
@@ -88,6 +91,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
     const wantsHtml = () => isNavigation(c)
     const refuse = (failure: ProxyFailure, message: string, extra: Record<string, unknown> = {}) => {
       logger.warn({ requestId, method: incoming.method, url: incoming.url, status: failure.status, ...extra }, message)
+      if (failure.closeConnection) lingerOnClose(incoming, outgoing)
       sendUpstreamFailure(outgoing, failure, wantsHtml())
       return alreadySent()
     }
@@ -170,6 +174,12 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       const state = inFlight.get(req)
       if (state?.failed) return
       state?.finish()
+      if (state?.response?.complete) {
+        // The legacy app answered in full, then closed before reading the whole request body (an early 401 to
+        // a big upload): the answer stands and is relayed; only the rest of the body was not sent.
+        logger.info({ requestId: state.requestId, method: req.method, url: req.url, err: { code: (error as NodeJS.ErrnoException).code } }, 'legacy answered before reading the whole request body')
+        return
+      }
       if (state) state.failed = true
       const requestId = state?.requestId ?? ''
       const failure = describeUpstreamFailure(error, requestId)
@@ -201,7 +211,10 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
 
   function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, options: LegacyProxyOptions): void {
     const state = inFlight.get(req)
-    if (state) state.responded = true
+    if (state) {
+      state.responded = true
+      state.response = proxyRes
+    }
     if (res.headersSent || res.destroyed) {
       proxyRes.destroy()
       state?.finish()

@@ -70,6 +70,11 @@ describe('compareRead', () => {
     expect(result.rechecked).toBeUndefined()
   })
 
+  it('counts a difference whose re-check could not be made as an error, not a mismatch', async () => {
+    const result = await compareRead({ ...base(), legacy: json({ a: 1 }), runGateway: async () => json({ a: 2 }), askLegacyAgain: async () => Promise.reject(new Error('legacy re-fetch timed out')) })
+    expect(result).toMatchObject({ result: 'error', reason: 're-check failed: legacy re-fetch timed out', rechecked: false })
+  })
+
   it('compares the status, and a body that is not JSON by bytes', async () => {
     const result = await compareRead({ ...base(), legacy: json({ erro: 'x' }, 404), runGateway: async () => json({ erro: 'x' }, 200) })
     expect(result.differences).toEqual([{ path: '(status)', key: '(status)', legacy: 404, gateway: 200 }])

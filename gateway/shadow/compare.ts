@@ -75,9 +75,10 @@ export async function compareRead(input: CompareReadInput): Promise<Comparison> 
   let recheck: [SideAnswer, SideAnswer]
   try {
     recheck = await Promise.all([input.askLegacyAgain(), input.runGateway()])
-  } catch {
-    // The re-check could not be made: the first answer stands.
-    return { result: 'mismatch', differences: first.slice(0, MAX_DIFFERENCES), legacy, gateway, ...timing, rechecked: false }
+  } catch (error) {
+    // Unconfirmed is not a mismatch: under writes most first differences are races, and only the re-check
+    // tells them apart. The comparison could not be completed, like any other failed one.
+    return { result: 'error', reason: `re-check failed: ${(error as Error).message}`, differences: [], legacy, gateway, ...timing, rechecked: false }
   }
   const [legacyAgain, gatewayAgain] = recheck
   const second = differencesOf(input, legacyAgain, gatewayAgain, RECHECK_DIFFERENCES)

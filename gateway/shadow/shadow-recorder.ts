@@ -74,6 +74,7 @@ export class ShadowRecorder {
       fields['other.noiseProbes'] = 1
       for (const key of comparison.noiseSeen) fields[`noise.${encodeField(key)}`] = 1
     }
+    if (result === 'error') this.logger?.warn({ route, requestId: meta.requestId, method: meta.method, reason: comparison.reason }, 'shadow comparison failed')
     if (result === 'mismatch') {
       for (const key of new Set(comparison.differences.map((difference) => difference.key))) fields[`path.${encodeField(key)}`] = 1
       this.keepMismatch(route, meta, comparison, stats)

@@ -129,6 +129,8 @@ function skipped(status: number, reason: string): Comparison {
 
 async function answerOf(outcome: RouteOutcome): Promise<SideAnswer> {
   if (outcome.kind === 'defer') throw new Error(`the gateway deferred: ${outcome.reason}`)
+  // Its database busy or unreachable, the gateway gave no answer of its own to compare (its 503 is not the route's).
+  if (outcome.failure === 'database-unavailable') throw new Error('the gateway\'s database was busy or unreachable')
   const { response } = outcome
   return { status: response.status, contentType: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) }
 }
