@@ -90,6 +90,8 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
     },
   })
   const traffic = new TrafficCounters(mongo.db, logger, { retentionSeconds: config.SHADOW_RETENTION_SECONDS, flushMs: config.SHADOW_FLUSH_MS, ensureIndexes: config.ENSURE_INDEXES }, urlMap)
+  control.flushOnStop(() => shadow.flush())
+  control.flushOnStop(() => traffic.flush())
   const secretKeys = sessionSecretKeys(config)
   const services: RouteServices = {
     db: mongo.db,

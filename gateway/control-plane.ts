@@ -51,6 +51,8 @@ export function createControlPlane(deps: { config: Config; db: Db; settings: Rou
     storeAvailable,
     onRollback: (route, guard) => metrics.countAutoRollback(route, guard),
   })
+  // Buffered shared counters (shadow results, board traffic) are written once more on the way down.
+  const flushers: Array<() => Promise<void>> = []
   return {
     instance,
     breaker,
@@ -66,11 +68,15 @@ export function createControlPlane(deps: { config: Config; db: Db; settings: Rou
       recorder.start()
       loop.start()
     },
+    /** Runs `flush` when the process stops, before the database connection closes. */
+    flushOnStop(flush: () => Promise<void>) {
+      flushers.push(flush)
+    },
     async stop() {
       live.stop()
       loop.stop()
       recorder.stop()
-      await recorder.flush().catch(() => undefined)
+      await Promise.all([recorder.flush(), ...flushers.map((flush) => flush())].map((flushed) => flushed.catch(() => undefined)))
     },
     async ensureIndexes() {
       await store.ensureIndexes()

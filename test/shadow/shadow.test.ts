@@ -115,6 +115,25 @@ describe('shadow comparisons', () => {
     console.log(`concurrent writes: ${reads} reads, ${sum('match')} matches, ${sum('race')} races, ${sum('mismatch')} mismatches`)
   }, 240_000)
 
+  it('the comparisons made just before a SIGTERM reach the shared store (written on the way down)', async () => {
+    // A flush interval far longer than the test: only the shutdown's own flush can have written these.
+    const leaving = await gatewayOn(legacyDb.db.databaseName, { ROUTE_MODES: 'me=shadow', INSTANCE_ID: 'leaving', SHADOW_FLUSH_MS: '60000' })
+    for (let request = 0; request < 5; request++) {
+      const response = await fetch(`${leaving.url}/api/me`, { headers: { cookie } })
+      expect(response.status).toBe(200)
+      await response.arrayBuffer()
+    }
+    type Status = { routes: Array<{ name: string; shadow?: { match: number; mismatch: number; race: number } }> }
+    await eventually(
+      async () => ((await (await fetch(`${leaving.url}/_gateway/status`, { headers: admin })).json()) as Status).routes.find((route) => route.name === 'me')?.shadow,
+      (shadow) => (shadow?.match ?? 0) + (shadow?.mismatch ?? 0) + (shadow?.race ?? 0) >= 5,
+      20_000,
+    )
+    expect(total((await shadowOf(same)).find((route) => route.name === 'me'))).toBe(0)
+    expect(await leaving.stop()).toBe(0)
+    expect((await shadowOf(same)).find((route) => route.name === 'me')?.counts).toEqual({ match: 5 })
+  }, 120_000)
+
   it('compares a write without writing twice: a refused one by validation, an accepted one by its stored effect', async () => {
     const post = (body: unknown) =>
       fetch(`${same.url}/api/estoque/itens`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify(body) })
