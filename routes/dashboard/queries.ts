@@ -3,10 +3,16 @@ import { MOVEMENT_PROJECTION } from '../shared/movements-json.js'
 import { ONE_BATCH } from '../shared/batch.js'
 import { itemsCollection, movementsCollection, type StoredItem, type StoredMovement } from '../shared/collections.js'
 
+/** The legacy's filters, shared by these document reads and the column reads of columns.ts. */
+export const ACTIVE_ITEMS = { ativo: true }
+/** The fields the dashboard shows or sums of an item. */
+export const ITEM_LINE_PROJECTION = { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 }
+export const weekFilter = (from: Date, to: Date) => ({ data: { $gte: from, $lt: to }, tipo: { $in: ['entrada', 'saida'] } })
+
 /** Active items in codigo order, only the fields the dashboard shows or sums. */
 export function findActiveItems(db: Db): Promise<StoredItem[]> {
   return itemsCollection(db)
-    .find({ ativo: true }, { projection: { codigo: 1, nome: 1, unidade: 1, quantidade: 1, estoque_minimo: 1 }, batchSize: ONE_BATCH, promoteValues: false })
+    .find(ACTIVE_ITEMS, { projection: ITEM_LINE_PROJECTION, batchSize: ONE_BATCH, promoteValues: false })
     .sort({ codigo: 1 })
     .toArray()
 }
@@ -27,7 +33,7 @@ export function findLatestMovements(db: Db, limit: number): Promise<StoredMoveme
 export function findWeekMovements(db: Db, from: Date, to: Date): Promise<StoredMovement[]> {
   return movementsCollection(db)
     .find(
-      { data: { $gte: from, $lt: to }, tipo: { $in: ['entrada', 'saida'] } },
+      weekFilter(from, to),
       { projection: { _id: 1, tipo: 1, quantidade: 1, data: 1 }, batchSize: ONE_BATCH, promoteValues: false },
     )
     .sort({ data: 1, _id: 1 })

@@ -6,7 +6,8 @@ import { movementsJson } from '../shared/movements-json.js'
 import { UnauthenticatedResponse, UnavailableResponse } from '../shared/openapi.js'
 import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from './queries.js'
 import { DashboardResponse } from './schemas.js'
-import { perDay, summarizeItems } from './summarize.js'
+import { findItemColumns, findWeekColumns } from './columns.js'
+import { perDay, summarizeItemColumns, summarizeItems, weekRows } from './summarize.js'
 
 /** `GET /api/dashboard` (api_dashboard.dashboard). */
 export const dashboard = defineRoute({
@@ -35,14 +36,16 @@ export const dashboard = defineRoute({
 async function compute(db: Db, today: Date) {
   const tomorrow = new Date(today.getTime() + DAY_MS)
   const weekStart = new Date(today.getTime() - 6 * DAY_MS)
-  // Independent queries run concurrently; any rejection (e.g. MongoDB down) becomes the route's error answer.
-  const [items, movimentacoesHoje, ultimas, semana] = await Promise.all([
-    findActiveItems(db),
+  // Independent queries run concurrently; any rejection (e.g. MongoDB down) becomes the route's error answer,
+  // and Python's rules run once every query has answered (a database error wins over a PythonError). The sums
+  // come from columns (columns.ts), or from the documents, as the legacy reads them, where those cannot stand.
+  const [itemColumns, movimentacoesHoje, ultimas, semana] = await Promise.all([
+    findItemColumns(db),
     countMovementsBetween(db, today, tomorrow),
     findLatestMovements(db, 10).then((movs) => movementsJson(db, movs)),
-    findWeekMovements(db, weekStart, tomorrow),
+    findWeekColumns(db, weekStart, tomorrow).then((columns) => (columns ? weekRows(columns) : findWeekMovements(db, weekStart, tomorrow))),
   ])
-  const itens = summarizeItems(items)
+  const itens = (itemColumns && summarizeItemColumns(itemColumns)) ?? summarizeItems(await findActiveItems(db))
   return {
     total_itens: itens.total_itens,
     quantidade_total: itens.quantidade_total,
