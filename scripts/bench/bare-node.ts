@@ -12,13 +12,12 @@ import { getCookie } from '../../compat/werkzeug/cookies.js'
 import { SESSION_COOKIE_NAME, openSession } from '../../compat/flask/session.js'
 import { sessionUserObjectId } from '../../core/auth/session-user-id.js'
 import { createUserLookup, type UserDoc } from '../../core/auth/user-lookup.js'
-import { DAY_MS, startOfUtcDay } from '../../compat/werkzeug/http-date.js'
+import { startOfUtcDay } from '../../compat/werkzeug/http-date.js'
 import { legacyJsonText } from '../../core/legacy-json.js'
 import { movementsJson } from '../../routes/shared/movements-json.js'
 import { parseArgs, rawQueryOf } from '../../compat/werkzeug/query-string.js'
 import { nonEmptyArg } from '../../compat/werkzeug/query-string.js'
-import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from '../../routes/dashboard/queries.js'
-import { perDay, summarizeItems } from '../../routes/dashboard/summarize.js'
+import { dashboardBody } from '../../routes/dashboard/body.js'
 import { buildTree } from '../../routes/estoque-hierarquia/build-tree.js'
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { parseListRequest } from '../../routes/movimentacoes/list-filter.js'
@@ -45,18 +44,7 @@ if (workers > 1 && cluster.isPrimary) {
   }
 
   const handlers: Record<string, (db: Db, args: Map<string, string>) => Promise<[number, unknown]>> = {
-    '/api/dashboard': async (db) => {
-      const today = startOfUtcDay(new Date())
-      const tomorrow = new Date(today.getTime() + DAY_MS)
-      const [items, hoje, ultimas, semana] = await Promise.all([
-        findActiveItems(db),
-        countMovementsBetween(db, today, tomorrow),
-        findLatestMovements(db, 10).then((movs) => movementsJson(db, movs)),
-        findWeekMovements(db, new Date(today.getTime() - 6 * DAY_MS), tomorrow),
-      ])
-      const s = summarizeItems(items)
-      return [200, { ...s, movimentacoes_hoje: BigInt(hoje), ultimas_movimentacoes: ultimas, por_dia: perDay(today, semana) }]
-    },
+    '/api/dashboard': async (db) => [200, await dashboardBody(db, startOfUtcDay(new Date()))],
     '/api/estoque/hierarquia': async (db, args) => {
       const incluir = (args.get('incluir_inativos') ?? 'false').toLowerCase()
       const include = ['true', '1', 'sim'].includes(incluir)
