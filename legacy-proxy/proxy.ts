@@ -45,8 +45,6 @@ type ProxiedRequest = {
   incoming: IncomingMessage
   bodySize: number | null
   responded: boolean
-  /** The legacy app's answer, once its headers are in. */
-  response?: IncomingMessage
   failed: boolean
   upstreamDone: boolean
   pool: PoolName
@@ -174,12 +172,6 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       const state = inFlight.get(req)
       if (state?.failed) return
       state?.finish()
-      if (state?.response?.complete) {
-        // The legacy app answered in full, then closed before reading the whole request body (an early 401 to
-        // a big upload): the answer stands and is relayed; only the rest of the body was not sent.
-        logger.info({ requestId: state.requestId, method: req.method, url: req.url, err: { code: (error as NodeJS.ErrnoException).code } }, 'legacy answered before reading the whole request body')
-        return
-      }
       if (state) state.failed = true
       const requestId = state?.requestId ?? ''
       const failure = describeUpstreamFailure(error, requestId)
@@ -211,10 +203,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
 
   function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, options: LegacyProxyOptions): void {
     const state = inFlight.get(req)
-    if (state) {
-      state.responded = true
-      state.response = proxyRes
-    }
+    if (state) state.responded = true
     if (res.headersSent || res.destroyed) {
       proxyRes.destroy()
       state?.finish()
