@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { createClient } from '@redis/client'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from './logger.js'
 
@@ -113,13 +112,20 @@ const SET_SCRIPT = `local v = redis.call('GET', KEYS[1]) or '0'
 if v == ARGV[1] then redis.call('SET', ARGV[2] .. v .. ':' .. ARGV[3], ARGV[4], 'PX', ARGV[5]) end
 return v`
 
+// Loaded only when configured: the client costs ~9 MB of memory in every process that imports it.
+async function openRedis(url: string) {
+  const { createClient } = await import('@redis/client')
+  return createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(retries * 100, 2000) } })
+}
+type RedisClient = Awaited<ReturnType<typeof openRedis>>
+
 /**
  * Shared by every gateway instance on the same Redis: one write anywhere (INCR of the version) invalidates
  * them all at once. Redis being down never fails a request: the body is computed as if uncached (logged).
  */
 export class RedisResponseCache implements ResponseCache {
   readonly kind = 'redis'
-  private readonly client: ReturnType<typeof createClient>
+  private client: RedisClient | undefined
   private readonly ready: Promise<unknown>
   private readonly inflight = new Map<string, Promise<CachedBody>>()
   private lastErrorLog = 0
@@ -134,9 +140,13 @@ export class RedisResponseCache implements ResponseCache {
   ) {
     this.prefix = `estoque-gateway:cache:${namespace}:`
     this.versionKey = `${this.prefix}version`
-    this.client = createClient({ url, socket: { connectTimeout: 2000, reconnectStrategy: (retries) => Math.min(retries * 100, 2000) } })
-    this.client.on('error', (error: Error) => this.warn(error, 'redis error'))
-    this.ready = this.client.connect().catch((error: unknown) => this.warn(error, 'redis connect failed'))
+    this.ready = openRedis(url)
+      .then((client) => {
+        client.on('error', (error: Error) => this.warn(error, 'redis error'))
+        this.client = client
+        return client.connect()
+      })
+      .catch((error: unknown) => this.warn(error, 'redis connect failed'))
   }
 
   getOrCompute(key: string, compute: () => Promise<string>): Promise<CachedBody> {
@@ -153,7 +163,7 @@ export class RedisResponseCache implements ResponseCache {
     let version: string | undefined
     try {
       await this.ready
-      const [v, stored] = (await this.client.eval(GET_SCRIPT, { keys: [this.versionKey], arguments: [this.prefix, key] })) as [string, string | null]
+      const [v, stored] = (await this.connected().eval(GET_SCRIPT, { keys: [this.versionKey], arguments: [this.prefix, key] })) as [string, string | null]
       version = v
       if (stored) {
         const newline = stored.indexOf('\n')
@@ -166,7 +176,7 @@ export class RedisResponseCache implements ResponseCache {
     const value = { body, etag: bodyEtag(body) }
     if (version !== undefined) {
       const args = [version, this.prefix, key, `${value.etag}\n${body}`, String(this.ttlMs)]
-      await this.client.eval(SET_SCRIPT, { keys: [this.versionKey], arguments: args }).catch((error: unknown) => this.warn(error, 'redis cache write failed'))
+      await this.connected().eval(SET_SCRIPT, { keys: [this.versionKey], arguments: args }).catch((error: unknown) => this.warn(error, 'redis cache write failed'))
     }
     return value
   }
@@ -175,7 +185,7 @@ export class RedisResponseCache implements ResponseCache {
     this.inflight.clear()
     try {
       await this.ready
-      await this.client.incr(this.versionKey)
+      await this.connected().incr(this.versionKey)
     } catch (error) {
       // The write itself succeeded; entries expire within the TTL at worst.
       this.logger.error({ err: error }, 'redis cache invalidation failed: cached bodies may be stale until their TTL')
@@ -184,7 +194,12 @@ export class RedisResponseCache implements ResponseCache {
 
   async close(): Promise<void> {
     await this.ready
-    if (this.client.isOpen) await this.client.close()
+    if (this.client?.isOpen) await this.client.close()
+  }
+
+  private connected(): RedisClient {
+    if (!this.client) throw new Error('redis client not loaded')
+    return this.client
   }
 
   private warn(error: unknown, message: string): void {

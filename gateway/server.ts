@@ -8,6 +8,7 @@ import { ensureIndexesAtStartup } from './ensure-indexes-at-startup.js'
 import { startMovementRecovery } from '../routes/movimentacoes/recovery.js'
 import { writeAdmission } from '../routes/shared/write-admission.js'
 import { gracefulDrain } from './drain.js'
+import { limitHeapGrowth } from './heap-growth.js'
 
 /** Node entry point: validated config, one server, graceful shutdown on SIGTERM/SIGINT. */
 function main(): void {
@@ -15,6 +16,7 @@ function main(): void {
   let gateway: Gateway
   try {
     config = loadConfig()
+    limitHeapGrowth(config.HEAP_GROWTH_PERCENT)
     // Checked here too, so that a cluster primary refuses a bad route configuration instead of forking workers
     // that exit one after the other.
     checkRoutes(config)

@@ -147,6 +147,8 @@ export const configSchema = z.object({
   /** Per-request Prometheus metrics (request histogram, recent-latency summary); off saves their CPU. */
   REQUEST_METRICS: onOff.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** V8's old generation may grow this % past the last full collection's survivors (0 = V8's default, up to 300 %). */
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(50),
   /** Log lines are buffered up to this long (0 = one synchronous write per line). */
   LOG_FLUSH_MS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** Node processes (node:cluster workers) sharing the port; 1 = no cluster. */

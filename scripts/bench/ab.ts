@@ -5,7 +5,7 @@
  * on a shared machine. A compiled dir is what `node node_modules/typescript/bin/tsc -p scripts/bench/tsconfig.json
  * --outDir <dir>` writes (build the old commit's tree first, e.g. after `git stash`). Prints each round's
  * gateway and database CPU ms/request with the load average, then the totals. Defaults: /api/dashboard,
- * 15 req/s, 15 s, 3 rounds.
+ * 15 req/s, 15 s, 3 rounds. `bare:<compiled dir>` runs that build's bare node:http reference instead.
  */
 import os from 'node:os'
 import path from 'node:path'
@@ -19,13 +19,16 @@ import { startProcess, treeCpuMs, waitForUrl } from './processes.js'
 
 const logDir = path.join(root, '.cache/bench/ab')
 
+/** `dir`, or `bare:dir` for that build's bare node:http reference (scripts/bench/bare-node.ts) instead of the gateway. */
 async function startBuild(label: string, dir: string, db: DbTarget, legacyUrl: string) {
   const port = await freePort()
+  const bare = dir.startsWith('bare:')
+  const main = bare ? path.resolve(dir.slice(5), 'scripts/bench/bare-node.js') : path.resolve(dir, 'gateway/server.js')
   const env = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: 'C.UTF-8', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1',
     MONGODB_URI: db.uri, MONGODB_DB: db.dbName, LEGACY_URL: legacyUrl, SECRET_KEY, WEB_CONCURRENCY: '1', LOG_LEVEL: 'info',
   }
-  const proc = startProcess(label, process.execPath, [path.resolve(dir, 'gateway/server.js')], { cwd: root, env, logDir })
+  const proc = startProcess(label, process.execPath, [main], { cwd: root, env, logDir })
   const url = `http://127.0.0.1:${port}`
   await waitForUrl(proc, `${url}/healthz`, 60_000, (s) => s === 200)
   return { label, url, proc }
@@ -50,6 +53,10 @@ async function main(): Promise<void> {
     console.log(`same body from A and B: ${bodies[0] === bodies[1]} (${bodies[0]!.length} bytes)`)
     // Warm-up (JIT of both builds and of the JVM database), left out of the figures.
     for (const b of builds) await drive({ url: `${b.url}${target}`, connections: 4, durationSec: 10, headers, rate: Number(rate) })
+    // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
+    const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
+    await new Promise((resolve) => setTimeout(resolve, 10_000))
+    builds.forEach((b, i) => console.log(`idle ${b.label}: ${((treeCpuMs(b.proc.pid) - idle0[i]!) / 10).toFixed(2)} ms CPU per second`))
     const totals = new Map<string, { cpu: number; db: number; n: number }>()
     for (let r = 0; r < Number(rounds); r++) {
       for (const b of r % 2 ? [...builds].reverse() : builds) {

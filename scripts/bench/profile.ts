@@ -1,7 +1,7 @@
 /**
- * `npx tsx scripts/bench/profile.ts [route] [seconds] [env...]`: the compiled gateway (one process) under
- * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections) on one route (dashboard,
- * hierarquia, movimentacoes, proxy) after a 10 s warm-up; prints the busy time of the measured
+ * `npx tsx scripts/bench/profile.ts [route] [seconds] [rate] [env...]`: the compiled gateway (one process) under
+ * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections; at `rate` req/s when given) on one
+ * route (dashboard, hierarquia, movimentacoes, proxy; `idle`: no requests at all) after a 10 s warm-up; prints the busy time of the measured
  * run by where it goes (package / gateway layer) and the top frames by self time. Extra `NAME=value` arguments go to the gateway's environment.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -66,9 +66,10 @@ const ROUTE_PATHS: Record<string, string> = {
 }
 
 async function main(): Promise<void> {
-  const [route = 'dashboard', seconds = '10', ...envArgs] = process.argv.slice(2)
-  const env = Object.fromEntries(envArgs.map((a) => a.split('=', 2) as [string, string]))
-  const target = ROUTE_PATHS[route]
+  const [route = 'dashboard', seconds = '10', ...rest] = process.argv.slice(2)
+  const rate = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : undefined
+  const env = Object.fromEntries(rest.map((a) => a.split('=', 2) as [string, string]))
+  const target = route === 'idle' ? ROUTE_PATHS.dashboard : ROUTE_PATHS[route]
   if (!target) throw new Error(`route: one of ${Object.keys(ROUTE_PATHS).join(', ')}`)
   compileForBench()
   const logDir = path.join(root, '.cache/bench/profile')
@@ -88,10 +89,15 @@ async function main(): Promise<void> {
     const spawned = Date.now()
     const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, env, 'gateway-1', ['--cpu-prof', `--cpu-prof-dir=${profDir}`])
     try {
-      await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: 10, headers })
+      await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: 10, headers, rate })
       skipMs = Date.now() - spawned
-      const result = await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: Number(seconds), headers })
-      console.log(`${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (start-up and the 10 s warm-up left out of the profile)`)
+      if (route === 'idle') {
+        await new Promise((resolve) => setTimeout(resolve, Number(seconds) * 1000))
+        console.log(`idle for ${seconds} s after the warm-up`)
+      } else {
+        const result = await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: Number(seconds), headers, rate })
+        console.log(`${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (start-up and the 10 s warm-up left out of the profile)`)
+      }
     } finally {
       await gateway.proc.stop()
       await legacy.proc.stop()
