@@ -34,5 +34,15 @@ export type StoredMovement = {
   estoque_posterior?: unknown
 }
 
-export const itemsCollection = (db: Db): Collection<StoredItem> => db.collection<StoredItem>('itens')
-export const movementsCollection = (db: Db): Collection<StoredMovement> => db.collection<StoredMovement>('movimentacoes')
+// One Collection object per Db: `db.collection()` builds a new one (options resolved anew) on every call.
+function cachedCollection<T extends object>(name: string): (db: Db) => Collection<T> {
+  const byDb = new WeakMap<Db, Collection<T>>()
+  return (db) => {
+    let collection = byDb.get(db)
+    if (!collection) byDb.set(db, (collection = db.collection<T>(name)))
+    return collection
+  }
+}
+
+export const itemsCollection = cachedCollection<StoredItem>('itens')
+export const movementsCollection = cachedCollection<StoredMovement>('movimentacoes')

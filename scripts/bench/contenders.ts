@@ -92,6 +92,19 @@ export async function startBare(ctx: Ctx, db: DbTarget, processes: number, label
   return { name: label, url, proc }
 }
 
+/** Proxy-cost reference: node:http in and out, nothing else (scripts/bench/bare-proxy.ts). */
+export async function startBareProxy(ctx: Ctx, upstream: string, label: string): Promise<Running> {
+  const port = await freePort()
+  const proc = startProcess(label, process.execPath, [compiled('scripts/bench/bare-proxy.js')], {
+    cwd: root,
+    env: { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), UPSTREAM: upstream },
+    logDir: ctx.logDir,
+  })
+  const url = `http://127.0.0.1:${port}`
+  await waitForUrl(proc, `${url}/healthz`)
+  return { name: label, url, proc }
+}
+
 /**
  * nginx (Debian package) as the reference proxy (`upstream` set) or as a trivial fast upstream (`body` set:
  * every request answered `200` with that body). Access log on for the proxy (like the gateway's request log).

@@ -11,7 +11,7 @@ import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMo
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 import { freePort } from '../dev/ports.js'
-import { SECRET_KEY, compileForBench, root, startBare, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
+import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
 import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
 import { ensureBenchVenv, ensureDebianPackages, peakRss, treeCpuMs } from './processes.js'
@@ -276,6 +276,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           const gateway = await startGatewayProc(ctx, db, url, n, {}, `gateway-${n} → ${label.split(' ')[0]}`)
           proxies.push([gateway, 'gateway', label])
           if (upstream) proxies.push([await startNginx(ctx, `cpu-proxy-${label.split(' ')[0]}`, n, { upstream: url }), 'nginx', label])
+          if (n === 1) proxies.push([await startBareProxy(ctx, url, `bare-proxy-1 → ${label.split(' ')[0]}`), 'bare-proxy', label])
           for (const [target, kind] of proxies.filter(([, , l]) => l === label)) {
             await measure(target, { section: 'cpu-proxy', kind, processes: n, routeKey: label, path, tier, rtt: 0, headers: session.headers, rate: options.rates.proxy })
           }

@@ -113,10 +113,13 @@ function leversTable(result: BenchResult): string {
 function cpuProxyTable(result: BenchResult): string {
   const rows = result.rows.filter((r) => r.section === 'cpu-proxy')
   const find = byKey(result.rows)
-  const head = '| route (upstream) | conns | offered req/s | contender | procs | CPU ms/req | ×nginx | req/s | p50 ms | p99 ms | peak RSS MB | errors | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|'
+  const head = '| route (upstream) | conns | offered req/s | contender | procs | CPU ms/req | ×nginx | ×bare node proxy | req/s | p50 ms | p99 ms | peak RSS MB | errors | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|'
   const lines = rows.map((r) => {
-    const nginx = find('cpu-proxy', 'nginx', r.processes, r.route, r.connections)
-    return `| ${r.route} | ${r.connections} | ${r.rate ?? '–'} | ${r.contender} | ${r.processes} | ${cpu(r.cpuMsPerRequest)} | ${nginx?.cpuMsPerRequest ? ratio(r.cpuMsPerRequest ?? NaN, nginx.cpuMsPerRequest) : '–'} | ${fmt(r.result.rps)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${mb(r.peakRssBytes)} | ${r.result.errors} | ${load(r)} |`
+    const vs = (kind: string) => {
+      const ref = find('cpu-proxy', kind, r.processes, r.route, r.connections)
+      return ref?.cpuMsPerRequest ? ratio(r.cpuMsPerRequest ?? NaN, ref.cpuMsPerRequest) : '–'
+    }
+    return `| ${r.route} | ${r.connections} | ${r.rate ?? '–'} | ${r.contender} | ${r.processes} | ${cpu(r.cpuMsPerRequest)} | ${vs('nginx')} | ${vs('bare-proxy')} | ${fmt(r.result.rps)} | ${ms(r.result.p50Ms)} | ${ms(r.result.p99Ms)} | ${mb(r.peakRssBytes)} | ${r.result.errors} | ${load(r)} |`
   })
   return [head, ...lines].join('\n')
 }

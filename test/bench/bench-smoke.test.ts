@@ -28,20 +28,20 @@ describe('bench harness (smoke)', () => {
     }
     const result = await runBench({ ...options, scenarios: [...options.scenarios] })
     const kinds = new Set(result.rows.map((row) => row.kind))
-    expect([...kinds].sort()).toEqual(['bare-node', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'gateway-no-keepalive', 'legacy', 'nginx'])
+    expect([...kinds].sort()).toEqual(['bare-node', 'bare-proxy', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'gateway-no-keepalive', 'legacy', 'nginx'])
     for (const row of result.rows) {
       expect(row.result.rps, `${row.contender} ${row.route}`).toBeGreaterThan(0)
       expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
       expect(row.peakRssBytes).toBeGreaterThan(0)
     }
     expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * 3)
-    // CPU per request: every contender's process tree, every route, the proxy path (gateway and nginx, two upstreams).
+    // CPU per request: every contender's process tree, every route, the proxy path (gateway, nginx and bare node, two upstreams).
     const cpuRows = result.rows.filter((row) => row.section === 'cpu')
     expect(cpuRows.map((row) => `${row.contender} ${row.route}`).sort()).toEqual(
       ['legacy-2', 'fastapi-1', 'gateway-1', 'bare-node-1'].flatMap((c) => ['dashboard', 'hierarquia', 'movimentacoes'].map((r) => `${c} ${r}`)).sort(),
     )
     expect(result.rows.filter((row) => row.section === 'cpu-proxy').map((row) => `${row.kind} ${row.route}`).sort()).toEqual(
-      ['gateway legacy /api/diagnostico/requisicao', 'gateway trivial /x', 'nginx legacy /api/diagnostico/requisicao', 'nginx trivial /x'],
+      ['bare-proxy legacy /api/diagnostico/requisicao', 'bare-proxy trivial /x', 'gateway legacy /api/diagnostico/requisicao', 'gateway trivial /x', 'nginx legacy /api/diagnostico/requisicao', 'nginx trivial /x'],
     )
     for (const row of result.rows) {
       expect(row.cpuMsPerRequest, `${row.section} ${row.contender} ${row.route}`).toBeGreaterThan(0)
@@ -62,7 +62,7 @@ describe('bench harness (smoke)', () => {
     expect(text).toContain('| contender | procs | route |')
     expect(text).toContain('| route | conns | offered req/s | contender | procs | CPU ms/req | ×legacy-2 |')
     expect(text).toMatch(/\| dashboard \| 1 \| 40 \| \*\*gateway-1\*\* \| 1 \| \*\*[\d.]+\*\* \| [\d.]+× \|/)
-    expect(text).toContain('| route (upstream) | conns | offered req/s | contender | procs | CPU ms/req | ×nginx |')
+    expect(text).toContain('| route (upstream) | conns | offered req/s | contender | procs | CPU ms/req | ×nginx | ×bare node proxy |')
     expect(text).toContain(`| hierarquia | ${UNPROJECTED} | 1 | 2 ms |`)
     expect(text).toMatch(/\| legacy-1 \| 1 \| dashboard \| 1 \| 2 ms \| [\d,]+ \| 1\.00× \|/)
     expect(readFileSync(path.join(dir, 'benchmarks.svg'), 'utf8')).toMatch(/^<svg/)
