@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DbAdmission, DbBusyError } from './db-admission.js'
+import { AdaptiveLimit, DbAdmission, DbBusyError } from './db-admission.js'
 
 const deferred = () => {
   let resolve!: () => void
@@ -71,5 +71,69 @@ describe('DbAdmission', () => {
     for (const gate of gates) gate.resolve()
     await Promise.all(runs)
     expect(admission.running).toBe(0)
+  })
+
+  it('with a lowered adaptive limit, frees slots until under it and keeps the queue in order', async () => {
+    const admission = new DbAdmission({ maxConcurrent: 8, maxQueued: 100, queueTimeoutMs: 10_000, adaptive: true })
+    // Fast runs first (the no-load latency), then slow ones: the limit must come down.
+    for (let i = 0; i < 8; i++) await admission.run(async () => undefined, 'route')
+    let running = 0
+    let peak = 0
+    const slow = () =>
+      admission.run(async () => {
+        peak = Math.max(peak, ++running)
+        await new Promise((r) => setTimeout(r, 20))
+        running--
+      }, 'route')
+    for (let round = 0; round < 6; round++) await Promise.all(Array.from({ length: 16 }, slow))
+    expect(admission.limit).toBeLessThan(8)
+    const order: number[] = []
+    peak = 0
+    await Promise.all(Array.from({ length: 12 }, (_, i) => admission.run(async () => {
+      order.push(i)
+      peak = Math.max(peak, ++running)
+      await new Promise((r) => setTimeout(r, 5))
+      running--
+    }, 'route')))
+    expect(order).toEqual(Array.from({ length: 12 }, (_, i) => i))
+    expect(peak).toBeLessThanOrEqual(admission.limit + 1)
+    expect([admission.running, admission.waiting]).toEqual([0, 0])
+  })
+})
+
+describe('AdaptiveLimit', () => {
+  const feed = (limit: AdaptiveLimit, latencyAt: (inFlight: number) => number, rounds: number, kind = 'r') => {
+    for (let i = 0; i < rounds * 8; i++) limit.observe(kind, latencyAt(limit.current), i)
+  }
+
+  it('settles near the parallelism of a saturated server (latency grows with work in flight)', () => {
+    const limit = new AdaptiveLimit(32)
+    // A server that runs 2 at once: beyond 2, each run waits for the others.
+    feed(limit, (n) => 10 * Math.max(1, n / 2), 200)
+    expect(limit.current).toBeGreaterThanOrEqual(2)
+    expect(limit.current).toBeLessThanOrEqual(5)
+  })
+
+  it('climbs back to the maximum when more work in flight no longer slows each run', () => {
+    const limit = new AdaptiveLimit(32)
+    feed(limit, (n) => 10 * Math.max(1, n / 2), 200)
+    expect(limit.current).toBeLessThanOrEqual(5)
+    feed(limit, () => 10, 500)
+    expect(limit.current).toBe(32)
+  })
+
+  it('compares each kind of work with its own no-load latency', () => {
+    const limit = new AdaptiveLimit(16)
+    // A heavy route (50 ms) and a light one (5 ms), neither slowed by load: the limit stays at the maximum.
+    for (let i = 0; i < 2000; i++) limit.observe(i % 2 ? 'heavy' : 'light', i % 2 ? 50 : 5, i)
+    expect(limit.current).toBe(16)
+  })
+
+  it('forgets a no-load latency after two windows (the server got slower for good)', () => {
+    const limit = new AdaptiveLimit(16, 1000)
+    limit.observe('r', 1, 0)
+    // From now on every run takes 10 ms at any load: after the window rotates twice, 10 ms is the no-load figure.
+    for (let t = 1; t < 10_000; t++) limit.observe('r', 10, t)
+    expect(limit.current).toBe(16)
   })
 })

@@ -7,9 +7,16 @@
  *
  * Why: the database serves many concurrent scans unfairly (a few requests wait seconds while others pass),
  * so a client-side FIFO in front of it keeps the tail close to the median, the way gunicorn's sync workers
- * queue requests in front of the app. `maxConcurrent <= 0` turns the bound off.
+ * queue requests in front of the app. `maxConcurrent <= 0` turns the bound off. With `adaptive`, the bound
+ * itself follows the database's latency, up to `maxConcurrent` (AdaptiveLimit, below).
  */
-export type DbAdmissionOptions = { maxConcurrent: number; maxQueued: number; queueTimeoutMs: number }
+export type DbAdmissionOptions = {
+  maxConcurrent: number
+  maxQueued: number
+  queueTimeoutMs: number
+  /** Adapt the limit between 1 and maxConcurrent to the latency the database gives (AdaptiveLimit). */
+  adaptive?: boolean
+}
 
 export class DbBusyError extends Error {
   override readonly name = 'DbBusyError'
@@ -21,25 +28,38 @@ export class DbAdmission {
   private active = 0
   private readonly queue: Waiter[] = []
   private head = 0
+  private readonly adaptive: AdaptiveLimit | undefined
 
-  constructor(readonly options: DbAdmissionOptions) {}
+  constructor(readonly options: DbAdmissionOptions) {
+    this.adaptive = options.adaptive && options.maxConcurrent > 0 ? new AdaptiveLimit(options.maxConcurrent) : undefined
+  }
 
   get running(): number {
     return this.active
+  }
+
+  /** How many may run at once now: maxConcurrent, or the adaptive limit. */
+  get limit(): number {
+    return this.adaptive ? this.adaptive.current : this.options.maxConcurrent
   }
 
   get waiting(): number {
     return this.queue.length - this.head
   }
 
-  /** Runs `work` once admitted; rejects with DbBusyError (without running it) when the queue is full or the wait too long. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once admitted; rejects with DbBusyError (without running it) when the queue is full or the
+   * wait too long. `kind` groups works of like cost for the adaptive limit (the route's name).
+   */
+  async run<T>(work: () => Promise<T>, kind = ''): Promise<T> {
     if (this.options.maxConcurrent <= 0) return work()
-    if (this.active >= this.options.maxConcurrent) await this.enqueue()
+    if (this.active >= this.limit || this.waiting > 0) await this.enqueue()
     else this.active++
+    const started = performance.now()
     try {
       return await work()
     } finally {
+      this.adaptive?.observe(kind, performance.now() - started)
       this.release()
     }
   }
@@ -62,8 +82,13 @@ export class DbAdmission {
     })
   }
 
-  /** The slot passes straight to the oldest waiter (`active` unchanged), or is freed. */
+  /** The slot passes straight to the oldest waiter (`active` unchanged), or is freed; a raised limit admits more. */
   private release(): void {
+    if (this.active > this.limit || !this.admitNext()) this.active--
+    while (this.active < this.limit && this.admitNext()) this.active++
+  }
+
+  private admitNext(): boolean {
     if (this.head < this.queue.length) {
       const next = this.queue[this.head++]!
       clearTimeout(next.timer)
@@ -75,8 +100,57 @@ export class DbAdmission {
         this.head = 0
       }
       next.resolve()
-      return
+      return true
     }
-    this.active--
+    return false
+  }
+}
+
+/**
+ * A concurrency limit that follows the database's latency (in the manner of TCP Vegas and Netflix's gradient
+ * limiter): for each kind of work, the fastest run of the last 10–20 s is its no-load latency; each round of
+ * completions, the limit becomes `limit × gradient + 1`, where the gradient is 1.5 × no-load ÷ observed
+ * latency (0.1–1), smoothed. It starts at one. While more work in flight does not slow each run (a remote server hiding round trips)
+ * the limit climbs by one a round up to the maximum; when it does (a saturated server) the limit settles
+ * where the server's own parallelism is used and nothing more, so requests queue here, in FIFO order, not in
+ * the server, which serves many at once unfairly (docs/concurrency.md).
+ */
+const TOLERANCE = 1.5
+
+export class AdaptiveLimit {
+  private limit: number
+  private readonly fastest = new Map<string, [current: number, previous: number]>()
+  private windowStarted = performance.now()
+  private gradients = 0
+  private samples = 0
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs = 10_000,
+  ) {
+    // From one: the first runs, made without contention, are what the no-load latency is learned from.
+    this.limit = 1
+  }
+
+  get current(): number {
+    return Math.max(1, Math.floor(this.limit))
+  }
+
+  observe(kind: string, ms: number, now = performance.now()): void {
+    if (now - this.windowStarted >= this.windowMs) {
+      for (const pair of this.fastest.values()) pair.splice(0, 2, Infinity, pair[0])
+      this.windowStarted = now
+    }
+    let pair = this.fastest.get(kind)
+    if (!pair) this.fastest.set(kind, (pair = [Infinity, Infinity]))
+    pair[0] = Math.min(pair[0], ms)
+    const noLoad = Math.min(pair[0], pair[1])
+    // Up to 1.5× the no-load latency counts as unloaded: runs vary (GC, the event loop) without any queueing.
+    this.gradients += Math.min(1, Math.max(0.1, (TOLERANCE * noLoad) / Math.max(ms, 0.001)))
+    if (++this.samples < Math.max(4, this.current)) return
+    const target = this.limit * (this.gradients / this.samples) + 1
+    this.limit = Math.min(this.max, Math.max(1, 0.8 * this.limit + 0.2 * target))
+    this.gradients = 0
+    this.samples = 0
   }
 }

@@ -17,7 +17,7 @@ export type RunRouteDeps = {
    * Bounds the database work of runs (core/db-admission.ts): the whole run — session lookup and handler —
    * waits for a slot; refused (DbBusyError) it is answered like an unreachable database. Absent: unbounded.
    */
-  admit?: <T>(work: () => Promise<T>) => Promise<T>
+  admit?: <T>(work: () => Promise<T>, kind: string) => Promise<T>
 }
 
 /**
@@ -28,7 +28,7 @@ export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<R
   if (!ctx.route.handle) return { kind: 'defer', reason: 'no-handler' }
   const session: SessionState = { authenticated: false, setCookies: [] }
   try {
-    return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session)) : await policiesThenHandler(ctx, deps, session)
+    return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session), ctx.route.name) : await policiesThenHandler(ctx, deps, session)
   } catch (error) {
     const answer = errorAnswer(error, ctx, deps.logger)
     // An error after login_required passed: Flask had opened the session, so its answer says Vary: Cookie too.

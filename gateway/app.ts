@@ -111,6 +111,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
     maxConcurrent: config.MONGODB_MAX_CONCURRENT_REQUESTS,
     maxQueued: config.MONGODB_MAX_QUEUED_REQUESTS,
     queueTimeoutMs: config.MONGODB_QUEUE_TIMEOUT_MS,
+    adaptive: config.MONGODB_ADAPTIVE_CONCURRENCY,
   })
 
   // First: from here on the request's forwarding headers say only what trusted proxies said.
@@ -184,7 +185,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
         userLookup: createUserLookup(mongo.db.collection('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX }),
       }),
       // The breaker first: while it is open a run is refused at once, before it could queue for the database.
-      admit: (work) => control.breaker.run(() => admission.run(work)),
+      admit: (work, kind) => control.breaker.run(() => admission.run(work, kind)),
       logger,
       shadow: shadow.run,
       observe: (event) => metrics.countDecision(event),
