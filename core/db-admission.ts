@@ -106,17 +106,18 @@ export class DbAdmission {
   }
 }
 
+// Up to this many times the no-load latency counts as unloaded: runs vary (GC, the event loop) without queueing.
+const TOLERANCE = 1.5
+
 /**
  * A concurrency limit that follows the database's latency (in the manner of TCP Vegas and Netflix's gradient
  * limiter): for each kind of work, the fastest run of the last 10–20 s is its no-load latency; each round of
- * completions, the limit becomes `limit × gradient + 1`, where the gradient is 1.5 × no-load ÷ observed
- * latency (0.1–1), smoothed. It starts at one. While more work in flight does not slow each run (a remote server hiding round trips)
- * the limit climbs by one a round up to the maximum; when it does (a saturated server) the limit settles
- * where the server's own parallelism is used and nothing more, so requests queue here, in FIFO order, not in
- * the server, which serves many at once unfairly (docs/concurrency.md).
+ * completions, the limit moves a fifth of the way to `limit × gradient + 1`, where the gradient is
+ * TOLERANCE × no-load ÷ observed latency (0.1–1). It starts at one. While more work in flight does not slow
+ * each run (a remote server hiding round trips) it climbs by a fifth a round up to the maximum; when it does
+ * (a saturated server) it settles near the server's own parallelism, so requests queue here, in FIFO order,
+ * not in the server, which serves many at once unfairly (docs/concurrency.md).
  */
-const TOLERANCE = 1.5
-
 export class AdaptiveLimit {
   private limit: number
   private readonly fastest = new Map<string, [current: number, previous: number]>()
@@ -145,7 +146,6 @@ export class AdaptiveLimit {
     if (!pair) this.fastest.set(kind, (pair = [Infinity, Infinity]))
     pair[0] = Math.min(pair[0], ms)
     const noLoad = Math.min(pair[0], pair[1])
-    // Up to 1.5× the no-load latency counts as unloaded: runs vary (GC, the event loop) without any queueing.
     this.gradients += Math.min(1, Math.max(0.1, (TOLERANCE * noLoad) / Math.max(ms, 0.001)))
     if (++this.samples < Math.max(4, this.current)) return
     const target = this.limit * (this.gradients / this.samples) + 1
