@@ -9,11 +9,9 @@
  */
 import os from 'node:os'
 import path from 'node:path'
-import { MongoClient } from 'mongodb'
-import { startJavaMongo } from '../local-mongo/index.js'
-import { seed } from '../seed/index.js'
+import { runScript, withAppTier } from './app-tier.js'
 import { freePort } from '../dev/ports.js'
-import { root, SECRET_KEY, startLegacy, type DbTarget } from './contenders.js'
+import { root, SECRET_KEY, type DbTarget } from './contenders.js'
 import { drive } from './loadgen.js'
 import { startProcess, treeCpuMs, waitForUrl } from './processes.js'
 
@@ -37,52 +35,38 @@ async function startBuild(label: string, dir: string, db: DbTarget, legacyUrl: s
 async function main(): Promise<void> {
   const [dirA, dirB, target = '/api/dashboard', rate = '15', seconds = '15', rounds = '3'] = process.argv.slice(2)
   if (!dirA || !dirB) throw new Error('usage: ab.ts <compiled dir A> <compiled dir B> [path] [rate] [seconds] [rounds]')
-  const mongo = await startJavaMongo()
-  const client = await new MongoClient(mongo.uri).connect()
-  const db = { uri: `${mongo.uri}?directConnection=true`, dbName: 'bench_app' }
-  const stops: Array<() => Promise<void>> = []
-  try {
-    await seed(client.db(db.dbName), { items: 200, movements: 1000 })
-    const legacy = await startLegacy({ logDir }, db, 1)
-    stops.push(() => legacy.proc.stop())
-    const login = await fetch(`${legacy.url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }), headers: { 'user-agent': 'estoque-bench' }, redirect: 'manual' })
-    const headers = { cookie: login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; '), 'user-agent': 'estoque-bench' }
-    const builds = [await startBuild('A', dirA, db, legacy.url), await startBuild('B', dirB, db, legacy.url)]
-    for (const build of builds) stops.push(() => build.proc.stop())
-    const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${target}`, { headers }).then((r) => r.text())))
-    console.log(`same body from A and B: ${bodies[0] === bodies[1]} (${bodies[0]!.length} bytes)`)
-    // Warm-up (JIT of both builds and of the JVM database), left out of the figures.
-    for (const b of builds) await drive({ url: `${b.url}${target}`, connections: 4, durationSec: 10, headers, rate: Number(rate) })
-    // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
-    const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
-    await new Promise((resolve) => setTimeout(resolve, 10_000))
-    builds.forEach((b, i) => console.log(`idle ${b.label}: ${((treeCpuMs(b.proc.pid) - idle0[i]!) / 10).toFixed(2)} ms CPU per second`))
-    const totals = new Map<string, { cpu: number; db: number; n: number }>()
-    for (let r = 0; r < Number(rounds); r++) {
-      for (const b of r % 2 ? [...builds].reverse() : builds) {
-        const cpu0 = treeCpuMs(b.proc.pid)
-        const db0 = treeCpuMs(mongo.pid!)
-        const res = await drive({ url: `${b.url}${target}`, connections: 8, durationSec: Number(seconds), headers, rate: Number(rate) })
-        const cpu = treeCpuMs(b.proc.pid) - cpu0
-        const dbCpu = treeCpuMs(mongo.pid!) - db0
-        const n = Math.max(1, res.requests)
-        console.log(`round ${r + 1} ${b.label} ${res.requests} ok ${res.errors} errors, p50 ${res.p50Ms.toFixed(1)} ms: gateway ${(cpu / n).toFixed(2)} ms/req, db ${(dbCpu / n).toFixed(2)} ms/req, load ${os.loadavg()[0]!.toFixed(2)}`)
-        const sum = totals.get(b.label) ?? { cpu: 0, db: 0, n: 0 }
-        totals.set(b.label, { cpu: sum.cpu + cpu, db: sum.db + dbCpu, n: sum.n + n })
+  await withAppTier(logDir, async ({ mongo, db, legacy, headers }) => {
+    const stops: Array<() => Promise<void>> = []
+    try {
+      const builds = [await startBuild('A', dirA, db, legacy.url), await startBuild('B', dirB, db, legacy.url)]
+      for (const build of builds) stops.push(() => build.proc.stop())
+      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${target}`, { headers }).then((r) => r.text())))
+      console.log(`same body from A and B: ${bodies[0] === bodies[1]} (${bodies[0]!.length} bytes)`)
+      // Warm-up (JIT of both builds and of the JVM database), left out of the figures.
+      for (const b of builds) await drive({ url: `${b.url}${target}`, connections: 4, durationSec: 10, headers, rate: Number(rate) })
+      // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
+      const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
+      await new Promise((resolve) => setTimeout(resolve, 10_000))
+      builds.forEach((b, i) => console.log(`idle ${b.label}: ${((treeCpuMs(b.proc.pid) - idle0[i]!) / 10).toFixed(2)} ms CPU per second`))
+      const totals = new Map<string, { cpu: number; db: number; n: number }>()
+      for (let r = 0; r < Number(rounds); r++) {
+        for (const b of r % 2 ? [...builds].reverse() : builds) {
+          const cpu0 = treeCpuMs(b.proc.pid)
+          const db0 = treeCpuMs(mongo.pid!)
+          const res = await drive({ url: `${b.url}${target}`, connections: 8, durationSec: Number(seconds), headers, rate: Number(rate) })
+          const cpu = treeCpuMs(b.proc.pid) - cpu0
+          const dbCpu = treeCpuMs(mongo.pid!) - db0
+          const n = Math.max(1, res.requests)
+          console.log(`round ${r + 1} ${b.label} ${res.requests} ok ${res.errors} errors, p50 ${res.p50Ms.toFixed(1)} ms: gateway ${(cpu / n).toFixed(2)} ms/req, db ${(dbCpu / n).toFixed(2)} ms/req, load ${os.loadavg()[0]!.toFixed(2)}`)
+          const sum = totals.get(b.label) ?? { cpu: 0, db: 0, n: 0 }
+          totals.set(b.label, { cpu: sum.cpu + cpu, db: sum.db + dbCpu, n: sum.n + n })
+        }
       }
+      for (const [label, t] of totals) console.log(`total ${label}: ${t.n} requests, gateway ${(t.cpu / t.n).toFixed(2)} ms/req, db ${(t.db / t.n).toFixed(2)} ms/req`)
+    } finally {
+      for (const stop of stops.reverse()) await stop()
     }
-    for (const [label, t] of totals) console.log(`total ${label}: ${t.n} requests, gateway ${(t.cpu / t.n).toFixed(2)} ms/req, db ${(t.db / t.n).toFixed(2)} ms/req`)
-  } finally {
-    for (const stop of stops.reverse()) await stop()
-    await client.close()
-    await mongo.stop()
-  }
+  })
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+runScript(main)

@@ -11,6 +11,7 @@ import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMo
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 import { freePort } from '../dev/ports.js'
+import { loginSession, USER_AGENT } from './app-tier.js'
 import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
 import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
@@ -75,7 +76,6 @@ export const ROUTES = {
 export type RouteKey = keyof typeof ROUTES
 // A view only the legacy app serves (every migrated route would be answered by the gateway itself).
 const LEGACY_ONLY_ROUTE = '/api/diagnostico/requisicao'
-const USER_AGENT = 'estoque-bench'
 
 export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback)
@@ -107,22 +107,6 @@ function parseRates(value: string | undefined): Partial<Record<RouteKey | 'proxy
     rates[key as RouteKey | 'proxy'] = Number(rate)
   }
   return rates
-}
-
-type Session = { cookie: string; headers: Record<string, string> }
-
-async function loginSession(legacyUrl: string): Promise<Session> {
-  const res = await fetch(`${legacyUrl}/login`, {
-    method: 'POST',
-    body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }),
-    headers: { 'user-agent': USER_AGENT },
-    redirect: 'manual',
-  })
-  await res.body?.cancel()
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';', 1)[0]!.trim()).join('; ')
-  if (res.status !== 302 || !cookie) throw new Error(`bench login failed: HTTP ${res.status}`)
-  // The same User-Agent as at login: Flask-Login's session protection then leaves the session alone.
-  return { cookie, headers: { cookie, 'user-agent': USER_AGENT } }
 }
 
 /** Runs every selected scenario; contenders are started and stopped per group, so nothing idles in the way. */

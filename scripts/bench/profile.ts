@@ -6,10 +6,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { MongoClient } from 'mongodb'
-import { startJavaMongo } from '../local-mongo/index.js'
-import { seed } from '../seed/index.js'
-import { compileForBench, root, startGatewayProc, startLegacy } from './contenders.js'
+import { runScript, withAppTier } from './app-tier.js'
+import { compileForBench, root, startGatewayProc } from './contenders.js'
 import { drive } from './loadgen.js'
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
@@ -76,16 +74,8 @@ async function main(): Promise<void> {
   const profDir = path.join(logDir, 'cpuprofile')
   rmSync(profDir, { recursive: true, force: true })
   mkdirSync(profDir, { recursive: true })
-  const mongo = await startJavaMongo()
-  const client = await new MongoClient(mongo.uri).connect()
-  try {
-    await seed(client.db('bench_app'), { items: 200, movements: 1000 })
+  await withAppTier(logDir, async ({ db, legacy, headers }) => {
     let skipMs = 0
-    const db = { uri: `${mongo.uri}?directConnection=true`, dbName: 'bench_app' }
-    const legacy = await startLegacy({ logDir }, db, 1)
-    const login = await fetch(`${legacy.url}/login`, { method: 'POST', body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }), headers: { 'user-agent': 'estoque-bench' }, redirect: 'manual' })
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ')
-    const headers = { cookie, 'user-agent': 'estoque-bench' }
     const spawned = Date.now()
     const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, env, 'gateway-1', ['--cpu-prof', `--cpu-prof-dir=${profDir}`])
     try {
@@ -100,21 +90,11 @@ async function main(): Promise<void> {
       }
     } finally {
       await gateway.proc.stop()
-      await legacy.proc.stop()
     }
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
     if (!file) throw new Error('no .cpuprofile written')
     console.log(summarize(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as Profile, skipMs))
-  } finally {
-    await client.close()
-    await mongo.stop()
-  }
+  })
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error)
-    process.exit(1)
-  },
-)
+runScript(main)

@@ -1,0 +1,58 @@
+/**
+ * What the by-hand bench scripts (ab.ts, profile.ts) and the harness share: a logged-in session at the legacy
+ * app, a throwaway app tier (local MongoDB-wire server, seeded, one legacy worker), and the script entry.
+ */
+import { MongoClient } from 'mongodb'
+import { startJavaMongo, type LocalMongo } from '../local-mongo/index.js'
+import { seed } from '../seed/index.js'
+import { startLegacy, type DbTarget, type Running } from './contenders.js'
+
+export const USER_AGENT = 'estoque-bench'
+
+export type Session = { cookie: string; headers: Record<string, string> }
+
+export async function loginSession(legacyUrl: string): Promise<Session> {
+  const res = await fetch(`${legacyUrl}/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ email: 'demo@estoque.local', password: 'demo1234' }),
+    headers: { 'user-agent': USER_AGENT },
+    redirect: 'manual',
+  })
+  await res.body?.cancel()
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';', 1)[0]!.trim()).join('; ')
+  if (res.status !== 302 || !cookie) throw new Error(`bench login failed: HTTP ${res.status}`)
+  // The same User-Agent as at login: Flask-Login's session protection then leaves the session alone.
+  return { cookie, headers: { cookie, 'user-agent': USER_AGENT } }
+}
+
+export type AppTier = { mongo: LocalMongo; db: DbTarget; legacy: Running; headers: Record<string, string> }
+
+/** The bench's app tier (200 items, 1000 movements) for the length of `run`, then everything stopped. */
+export async function withAppTier(logDir: string, run: (tier: AppTier) => Promise<void>): Promise<void> {
+  const mongo = await startJavaMongo()
+  const client = await new MongoClient(mongo.uri).connect()
+  try {
+    const db = { uri: `${mongo.uri}?directConnection=true`, dbName: 'bench_app' }
+    await seed(client.db(db.dbName), { items: 200, movements: 1000 })
+    const legacy = await startLegacy({ logDir }, db, 1)
+    try {
+      await run({ mongo, db, legacy, headers: (await loginSession(legacy.url)).headers })
+    } finally {
+      await legacy.proc.stop()
+    }
+  } finally {
+    await client.close()
+    await mongo.stop()
+  }
+}
+
+/** A script's entry: exit 0 when `main` resolves, else print the error and exit 1. */
+export function runScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    },
+  )
+}
