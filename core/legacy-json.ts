@@ -13,10 +13,26 @@ export function legacyJsonText(value: unknown): string {
 
 const JSON_TYPE = 'application/json'
 
+/**
+ * The body text of each Response made here. The ETag and compression middleware read it from here: reading
+ * the Response itself would turn @hono/node-server's string body into a web stream and back (~0.3 ms a request).
+ */
+const bodyTexts = new WeakMap<Response, string>()
+
+/** The body of a JSON Response made by this module (undefined for any other Response, copies included). */
+export function knownJsonText(response: Response): string | undefined {
+  return bodyTexts.get(response)
+}
+
+function textResponse(text: string, status: number, headers: Record<string, string>): Response {
+  const response = new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } })
+  bodyTexts.set(response, text)
+  return response
+}
+
 /** `flask.jsonify(value)` as a Response (newline included), with `Content-Type: application/json`. */
 export function jsonResponse(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  const text = `${legacyJsonText(value)}\n`
-  return new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } })
+  return textResponse(`${legacyJsonText(value)}\n`, status, headers)
 }
 
 /** The legacy `erro(mensagem, status, **extra)` helper (util.py), as a Response. */
@@ -40,8 +56,7 @@ const HTTP_ERROR_MESSAGES: Record<number, string> = {
  * whose separators are Python's default — `{"erro": "Erro interno"}`, with the spaces — unlike `erro()`.
  */
 export function httpErrorResponse(status: 400 | 404 | 405 | 413 | 415 | 500, headers: Record<string, string> = {}): Response {
-  const text = `${pythonJsonDumps({ erro: HTTP_ERROR_MESSAGES[status] }, false)}\n`
-  return new Response(text, { status, headers: { 'content-type': JSON_TYPE, ...headers } })
+  return textResponse(`${pythonJsonDumps({ erro: HTTP_ERROR_MESSAGES[status] }, false)}\n`, status, headers)
 }
 
 /** The legacy app's answer when its view raises (TypeError, KeyError, ... on unexpected data): 500 `{"erro": "Erro interno"}`. */
@@ -60,5 +75,5 @@ export async function cachedJsonResponse(cache: ResponseCache | undefined, key: 
   if (!cache) return jsonResponse(await compute())
   const { body, etag } = await cache.getOrCompute(key, async () => `${legacyJsonText(await compute())}\n`)
   // The cache's validator travels as the response's own ETag (the ETag middleware uses it, or drops it when ETAG=false).
-  return new Response(body, { status: 200, headers: { 'content-type': JSON_TYPE, etag } })
+  return textResponse(body, 200, { etag })
 }

@@ -32,6 +32,22 @@ describe('speed: ETag and compression of the gateway JSON, read from the Respons
     expect(await again.text()).toBe('')
   })
 
+  it('takes the body of a jsonResponse from its maker instead of reading the Response back; any other Response is read', async () => {
+    let made: Response | undefined
+    const hono = new Hono<GatewayEnv>()
+    hono.use(speed({ etag: true, compression: false }))
+    hono.get('/made', () => (made = jsonResponse({ ok: true })))
+    hono.get('/copied', () => (made = new Response(jsonResponse({ ok: true }).body, { headers: { 'content-type': 'application/json' } })))
+    const direct = await hono.request('/made')
+    // The same object: its body was never turned into a stream and rebuilt.
+    expect(direct).toBe(made)
+    expect(direct.headers.get('etag')).toBe(bodyEtag('{"ok":true}\n'))
+    const copied = await hono.request('/copied')
+    expect(copied).not.toBe(made)
+    expect(copied.headers.get('etag')).toBe(bodyEtag('{"ok":true}\n'))
+    expect(await copied.text()).toBe('{"ok":true}\n')
+  })
+
   it("keeps the response cache's own validator and drops it when ETags are off", async () => {
     expect((await app().request('/cached')).headers.get('etag')).toBe('W/"from-cache"')
     const off = await app({ etag: false, compression: true }).request('/cached')

@@ -6,6 +6,7 @@ import { parseAccept, type Accept } from 'hono/utils/accept'
 import type { GatewayEnv } from '../../core/env.js'
 import { sentByProxy } from '../../core/response-info.js'
 import { bodyEtag } from '../../core/response-cache.js'
+import { knownJsonText } from '../../core/legacy-json.js'
 
 const brotli = promisify(brotliCompress)
 const gzipAsync = promisify(gzip)
@@ -45,6 +46,7 @@ export function speed(options: SpeedOptions): MiddlewareHandler<GatewayEnv> {
     // Read only what is needed: a known ETag that matches, or a memoized compressed body, needs no text.
     let text: string | undefined
     const bodyText = async () => {
+      text ??= knownJsonText(c.res)
       if (text === undefined) {
         // Read once, then put an equivalent string-bodied Response back (cheaper to send than a clone's stream).
         const { status, headers } = c.res
