@@ -22,8 +22,9 @@ export type SpeedOptions = { etag: boolean; compression: boolean }
 type Encoding = 'br' | 'gzip'
 
 /**
- * ETag + 304 and gzip/brotli for the gateway's own JSON responses, read back from the Response itself (a
- * JSON body is always a complete string here; streamed responses such as the CSV report are left alone).
+ * ETag + 304 and gzip/brotli for the gateway's own JSON responses: the body text as its maker recorded it
+ * (core/legacy-json.ts), else read back from the Response (a JSON body is always a complete string here;
+ * streamed responses such as the CSV report are left alone).
  * Proxied responses pass untouched. Why not hono/etag and hono/compress: docs/proxy.md ("ETag and
  * compression").
  * - ETag: weak, on GET 200s; the response cache's own validator (its `etag` header) is used when present;
