@@ -4,7 +4,7 @@ import { decide, type Decision, type Side } from './decision.js'
 import { canaryIdentity, type CanaryIdentity } from './canary.js'
 import { isAlreadySent } from './response-info.js'
 import { isIdempotentMethod, type RouteDeclaration, type RouteServices } from './route.js'
-import { requestFacts, routeContext, type RequestFacts } from './route-context.js'
+import { rawTargetOf, requestFacts, routeContext, type RequestFacts } from './route-context.js'
 import type { EffectiveRoute, RouteSettings } from './route-settings.js'
 import type { RoutedRequest, RouteRouter } from './router.js'
 import { runLegacyGuard, runRoute, type RouteOutcome, type RunRouteDeps } from './run-route.js'
@@ -95,12 +95,14 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
       options.outcome?.({ route, side, status, ms: performance.now() - started, ...extra })
       return response
     }
-    const facts = requestFacts(c)
-    const routed = router.route(facts.method, facts.rawTarget)
+    const { routed, found } = router.resolve(c.req.method, rawTargetOf(c))
     if (!routed) {
       c.set('routeName', 'unlisted')
+      c.set('legacyEndpoint', found.kind === 'match' ? found.endpoint : `(${found.kind})`)
       return legacy(c)
     }
+    // Only a declared route needs the rest (the session identifier is a SHA-512).
+    const facts = requestFacts(c)
     const effective = settings.get(routed.route.name)
     c.set('routeName', effective.name)
     const override = options.overrideSide?.(c)

@@ -10,5 +10,7 @@ export type GatewayEnv = {
     user: SessionUser
     /** The route-table name of the request (`unlisted` when not in the table), for metrics and logs. */
     routeName: string
+    /** For an `unlisted` request: the legacy endpoint Werkzeug picks for it, or `(not-found)` and the like. */
+    legacyEndpoint: string
   }
 }

@@ -14,13 +14,17 @@ export type RequestFacts = {
   legacyIdentity: string
 }
 
+/** The request target exactly as the client sent it (a Fetch Request without a Node one: its path and query). */
+export function rawTargetOf(c: Context<GatewayEnv>): string {
+  return c.env?.incoming?.url ?? pathAndQuery(c.req.url)
+}
+
 export function requestFacts(c: Context<GatewayEnv>): RequestFacts {
   const incoming = c.env?.incoming
-  const rawTarget = incoming?.url ?? pathAndQuery(c.req.url)
   return {
     request: c.req.raw,
     method: c.req.method,
-    rawTarget,
+    rawTarget: rawTargetOf(c),
     requestId: c.get('requestId'),
     peerAddress: incoming?.socket?.remoteAddress ?? 'unknown',
     legacyIdentity: incoming

@@ -35,11 +35,16 @@ export class RouteRouter {
   }
 
   route(method: string, rawTarget: string): RoutedRequest | undefined {
+    return this.resolve(method, rawTarget).routed
+  }
+
+  /** The declaration, if any, and what the url map made of the request either way (one match for both). */
+  resolve(method: string, rawTarget: string): { routed: RoutedRequest | undefined; found: UrlMapMatch } {
     const found = this.urlMap.match(method, rawTarget)
-    if (found.kind !== 'match') return undefined
+    if (found.kind !== 'match') return { routed: undefined, found }
     // HEAD is served by the GET view, as in Flask.
     const endpoint = this.urlMap.endpointFor ? found.endpoint : found.rule
     const route = this.byEndpoint.get(`${method === 'HEAD' ? 'GET' : method} ${endpoint}`)
-    return route && { route, params: found.params as Record<string, RouteParam> }
+    return { routed: route && { route, params: found.params as Record<string, RouteParam> }, found }
   }
 }

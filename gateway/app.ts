@@ -89,7 +89,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
       if (result === 'match' || result === 'mismatch' || result === 'error' || result === 'skipped') control.recorder.recordComparison(route, result)
     },
   })
-  const traffic = new TrafficCounters(mongo.db, logger, { retentionSeconds: config.SHADOW_RETENTION_SECONDS, flushMs: config.SHADOW_FLUSH_MS, ensureIndexes: config.ENSURE_INDEXES }, urlMap)
+  const traffic = new TrafficCounters(mongo.db, logger, { retentionSeconds: config.SHADOW_RETENTION_SECONDS, flushMs: config.SHADOW_FLUSH_MS, ensureIndexes: config.ENSURE_INDEXES })
   control.flushOnStop(() => shadow.flush())
   control.flushOnStop(() => traffic.flush())
   const secretKeys = sessionSecretKeys(config)

@@ -26,6 +26,20 @@ describe('AdmissionPool', () => {
     void fourth
   })
 
+  it('tryAcquire takes a free slot at once and never jumps the queue', async () => {
+    const pool = new AdmissionPool('requests', limits)
+    const first = pool.tryAcquire()
+    expect(first).toBeTypeOf('function')
+    expect(pool.tryAcquire()).toBeTypeOf('function')
+    expect(pool.tryAcquire()).toBeUndefined() // full
+    const waiting = pool.acquire()
+    first!()
+    // The freed slot went to the waiter, not to a later tryAcquire.
+    expect(pool.tryAcquire()).toBeUndefined()
+    admitted(await waiting)
+    expect(pool.stats).toEqual({ inFlight: 2, queued: 0 })
+  })
+
   it('a waiter past the queue timeout is refused and leaves the queue', async () => {
     const pool = new AdmissionPool('requests', { ...limits, queueTimeoutMs: 30 })
     admitted(await pool.acquire())

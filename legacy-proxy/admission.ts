@@ -45,10 +45,8 @@ export class AdmissionPool {
    * aborted `signal` (the client left) leaves the queue and resolves as a timeout nobody will read.
    */
   acquire(signal?: AbortSignal): Promise<Admission> {
-    if (this.inFlight < this.limits.maxInFlight && this.queue.size === 0) {
-      this.observer?.admitted(this.name, 0)
-      return Promise.resolve({ admitted: true, release: this.take() })
-    }
+    const release = this.tryAcquire()
+    if (release) return Promise.resolve({ admitted: true, release })
     if (this.queue.size >= this.limits.queueSize) return Promise.resolve(this.refuse('queue-full'))
     return new Promise((resolve) => {
       const key = Symbol('waiter')
@@ -78,6 +76,16 @@ export class AdmissionPool {
       })
       this.report()
     })
+  }
+
+  /**
+   * A slot now when one is free and nobody waits ahead, else undefined. The proxy tries this first, so the
+   * usual request pays for no AbortController, listener or promise (`acquire` when it must wait).
+   */
+  tryAcquire(): Release | undefined {
+    if (this.inFlight >= this.limits.maxInFlight || this.queue.size > 0) return undefined
+    this.observer?.admitted(this.name, 0)
+    return this.take()
   }
 
   /** Counts a request that is already running (a response that turned out to be a stream) in this pool. */

@@ -110,17 +110,21 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
     }
 
     const poolName: PoolName = isStreamRequest(incoming) ? 'streams' : 'requests'
-    const left = new AbortController()
-    const onClose = () => left.abort()
-    outgoing.once('close', onClose)
-    const admission = await pools[poolName].acquire(left.signal)
-    if (!admission.admitted) {
-      void body?.dispose()
-      if (left.signal.aborted) return alreadySent()
+    let release = pools[poolName].tryAcquire()
+    if (!release) {
+      const left = new AbortController()
+      const onClose = () => left.abort()
+      outgoing.once('close', onClose)
+      const admission = await pools[poolName].acquire(left.signal)
+      if (!admission.admitted) {
+        void body?.dispose()
+        if (left.signal.aborted) return alreadySent()
+        outgoing.off('close', onClose)
+        return refuse(overloaded(requestId, options.admission.retryAfterSeconds), 'legacy app saturated: request refused', { pool: poolName, reason: admission.reason })
+      }
       outgoing.off('close', onClose)
-      return refuse(overloaded(requestId, options.admission.retryAfterSeconds), 'legacy app saturated: request refused', { pool: poolName, reason: admission.reason })
+      release = admission.release
     }
-    outgoing.off('close', onClose)
 
     const proxied = standIn(incoming, body)
     const state: ProxiedRequest = {
@@ -131,7 +135,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       failed: false,
       upstreamDone: false,
       pool: poolName,
-      release: admission.release,
+      release,
       copy: init?.copy,
       relay: init?.relay,
       finish() {

@@ -3,7 +3,6 @@ import type { Db } from 'mongodb'
 import type { GatewayEnv } from '../../core/env.js'
 import type { Logger } from '../../core/logger.js'
 import { responseStatus, upstreamOf } from '../../core/response-info.js'
-import type { UrlMatcher } from '../../core/router.js'
 import { BucketCounters, countsAt } from '../shadow/bucket-counters.js'
 import { bucketOf, latencySummary, mergeLatency, type LatencyCounts } from '../shadow/latency-histogram.js'
 
@@ -38,7 +37,6 @@ export class TrafficCounters {
     db: Db,
     private readonly logger: Logger,
     options: { retentionSeconds: number; flushMs: number; ensureIndexes: boolean },
-    private readonly urlMap: UrlMatcher,
   ) {
     this.counters = new BucketCounters({ db, collection: TRAFFIC_COLLECTION, logger, bucketMs: TRAFFIC_BUCKET_MS, retentionSeconds: options.retentionSeconds, maxPendingFields: TRAFFIC_MAX_PENDING_FIELDS })
     if (options.ensureIndexes) this.indexes = this.counters.ensureIndexes().catch((error: unknown) => logger.warn({ err: error }, 'traffic counters: indexes not created'))
@@ -59,11 +57,7 @@ export class TrafficCounters {
       const route = c.get('routeName')
       if (!route) return // the gateway's own endpoints
       const ms = performance.now() - started
-      let key = route
-      if (route === 'unlisted') {
-        const found = this.urlMap.match(c.req.method, c.env?.incoming?.url ?? new URL(c.req.url).pathname)
-        key = `${LEGACY_ENDPOINT_PREFIX}${found.kind === 'match' ? found.endpoint : `(${found.kind})`}`
-      }
+      const key = route === 'unlisted' ? `${LEGACY_ENDPOINT_PREFIX}${c.get('legacyEndpoint') ?? '(unknown)'}` : route
       const side = upstreamOf(c)
       const fields: Record<string, number> = { [`side.${side}`]: 1, [`latency_${side}.${bucketOf(ms)}`]: 1 }
       if (responseStatus(c) >= 500) fields[`errors.${side}`] = 1
