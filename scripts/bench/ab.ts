@@ -1,30 +1,38 @@
 /**
- * `npx tsx scripts/bench/ab.ts <compiled dir A> <compiled dir B> [path] [rate] [seconds] [rounds]`: CPU per
- * request of two builds of the gateway (one process each) on the same seeded app tier, the same MongoDB and
+ * `npx tsx scripts/bench/ab.ts <compiled dir A> <compiled dir B> [more] [path] [rate] [seconds] [rounds]`: CPU per
+ * request of two (or more) builds of the gateway (one process each) on the same seeded app tier, the same MongoDB and
  * the same fixed rate, in alternating rounds (A B, B A, ...), so a change is measured on and off in one run
  * on a shared machine. A compiled dir is what `node node_modules/typescript/bin/tsc -p scripts/bench/tsconfig.json
  * --outDir <dir>` writes (build the old commit's tree first, e.g. after `git stash`). Prints each round's
  * gateway and database CPU ms/request with the load average, then the totals. Defaults: /api/dashboard,
- * 15 req/s, 15 s, 3 rounds. `bare:<compiled dir>` runs that build's bare node:http reference instead.
+ * 15 req/s, 15 s, 3 rounds. `bare:<compiled dir>` runs that build's bare node:http reference instead,
+ * `proxy:<compiled dir>` its bare node:http proxy to the legacy app (scripts/bench/bare-proxy.ts), `library-proxy:`
+ * http-proxy-middleware alone (scripts/bench/library-proxy.ts, `,UNDER_HONO=on` under Hono); a build may end
+ * in `,NAME=value,...` for its environment (a lever on or off: `dist,REQUEST_METRICS=false`).
  */
+import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { runScript, withAppTier } from './app-tier.js'
 import { freePort } from '../dev/ports.js'
 import { root, SECRET_KEY, type DbTarget } from './contenders.js'
 import { drive } from './loadgen.js'
-import { startProcess, treeCpuMs, waitForUrl } from './processes.js'
+import { startProcess, treeCpuMs, treeCpuSplitMs, waitForUrl } from './processes.js'
 
 const logDir = path.join(root, '.cache/bench/ab')
 
-/** `dir`, or `bare:dir` for that build's bare node:http reference (scripts/bench/bare-node.ts) instead of the gateway. */
-async function startBuild(label: string, dir: string, db: DbTarget, legacyUrl: string) {
+const REFERENCES: Record<string, string> = { bare: 'scripts/bench/bare-node.js', proxy: 'scripts/bench/bare-proxy.js', 'library-proxy': 'scripts/bench/library-proxy.js' }
+
+/** `[bare:|proxy:]dir[,NAME=value...]`: that build's gateway, or one of its references, with extra environment. */
+async function startBuild(label: string, spec: string, db: DbTarget, legacyUrl: string) {
   const port = await freePort()
-  const bare = dir.startsWith('bare:')
-  const main = bare ? path.resolve(dir.slice(5), 'scripts/bench/bare-node.js') : path.resolve(dir, 'gateway/server.js')
+  const [target = '', ...overrides] = spec.split(',')
+  const reference = /^([\w-]+):(.*)$/.exec(target)
+  const main = reference ? path.resolve(reference[2]!, REFERENCES[reference[1]!] ?? `unknown reference ${reference[1]}`) : path.resolve(target, 'gateway/server.js')
   const env = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LANG: 'C.UTF-8', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1',
-    MONGODB_URI: db.uri, MONGODB_DB: db.dbName, LEGACY_URL: legacyUrl, SECRET_KEY, WEB_CONCURRENCY: '1', LOG_LEVEL: 'info',
+    MONGODB_URI: db.uri, MONGODB_DB: db.dbName, LEGACY_URL: legacyUrl, UPSTREAM: legacyUrl, SECRET_KEY, WEB_CONCURRENCY: '1', LOG_LEVEL: 'info',
+    ...Object.fromEntries(overrides.map((o) => [o.slice(0, o.indexOf('=')), o.slice(o.indexOf('=') + 1)])),
   }
   const proc = startProcess(label, process.execPath, [main], { cwd: root, env, logDir })
   const url = `http://127.0.0.1:${port}`
@@ -33,36 +41,46 @@ async function startBuild(label: string, dir: string, db: DbTarget, legacyUrl: s
 }
 
 async function main(): Promise<void> {
-  const [dirA, dirB, target = '/api/dashboard', rate = '15', seconds = '15', rounds = '3'] = process.argv.slice(2)
-  if (!dirA || !dirB) throw new Error('usage: ab.ts <compiled dir A> <compiled dir B> [path] [rate] [seconds] [rounds]')
+  const args = process.argv.slice(2)
+  // Builds first (each names a compiled dir), then the path and the numbers.
+  const at = args.findIndex((a) => !existsSync(a.split(',')[0]!.replace(/^[\w-]+:/, '')))
+  const specs = at < 0 ? args : args.slice(0, at)
+  const [target = '/api/dashboard', rate = '15', seconds = '15', rounds = '3'] = at < 0 ? [] : args.slice(at)
+  if (!target.startsWith('/')) throw new Error(`not a compiled dir nor a path: ${target}`)
+  if (specs.length < 2) throw new Error('usage: ab.ts <compiled dir A> <compiled dir B> [more builds] [path] [rate] [seconds] [rounds]')
   await withAppTier(logDir, async ({ mongo, db, legacy, headers }) => {
     const stops: Array<() => Promise<void>> = []
     try {
-      const builds = [await startBuild('A', dirA, db, legacy.url), await startBuild('B', dirB, db, legacy.url)]
+      const builds = []
+      for (const [i, spec] of specs.entries()) builds.push(await startBuild(String.fromCharCode(65 + i), spec, db, legacy.url))
       for (const build of builds) stops.push(() => build.proc.stop())
       const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${target}`, { headers }).then((r) => r.text())))
-      console.log(`same body from A and B: ${bodies[0] === bodies[1]} (${bodies[0]!.length} bytes)`)
+      console.log(`same body from every build: ${bodies.every((b) => b === bodies[0])} (${bodies[0]!.length} bytes)`)
       // Warm-up (JIT of both builds and of the JVM database), left out of the figures.
       for (const b of builds) await drive({ url: `${b.url}${target}`, connections: 4, durationSec: 10, headers, rate: Number(rate) })
       // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
       const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
       await new Promise((resolve) => setTimeout(resolve, 10_000))
       builds.forEach((b, i) => console.log(`idle ${b.label}: ${((treeCpuMs(b.proc.pid) - idle0[i]!) / 10).toFixed(2)} ms CPU per second`))
-      const totals = new Map<string, { cpu: number; db: number; n: number }>()
+      const totals = new Map<string, { cpu: number; user: number; db: number; n: number }>()
       for (let r = 0; r < Number(rounds); r++) {
         for (const b of r % 2 ? [...builds].reverse() : builds) {
-          const cpu0 = treeCpuMs(b.proc.pid)
+          const cpu0 = treeCpuSplitMs(b.proc.pid)
           const db0 = treeCpuMs(mongo.pid!)
           const res = await drive({ url: `${b.url}${target}`, connections: 8, durationSec: Number(seconds), headers, rate: Number(rate) })
-          const cpu = treeCpuMs(b.proc.pid) - cpu0
+          const cpu1 = treeCpuSplitMs(b.proc.pid)
+          const user = cpu1.userMs - cpu0.userMs
+          const cpu = user + cpu1.systemMs - cpu0.systemMs
           const dbCpu = treeCpuMs(mongo.pid!) - db0
           const n = Math.max(1, res.requests)
-          console.log(`round ${r + 1} ${b.label} ${res.requests} ok ${res.errors} errors, p50 ${res.p50Ms.toFixed(1)} ms: gateway ${(cpu / n).toFixed(2)} ms/req, db ${(dbCpu / n).toFixed(2)} ms/req, load ${os.loadavg()[0]!.toFixed(2)}`)
-          const sum = totals.get(b.label) ?? { cpu: 0, db: 0, n: 0 }
-          totals.set(b.label, { cpu: sum.cpu + cpu, db: sum.db + dbCpu, n: sum.n + n })
+          console.log(
+            `round ${r + 1} ${b.label} ${res.requests} ok ${res.errors} errors, p50 ${res.p50Ms.toFixed(1)} ms: gateway ${(cpu / n).toFixed(2)} ms/req (user ${(user / n).toFixed(2)}), db ${(dbCpu / n).toFixed(2)} ms/req, load ${os.loadavg()[0]!.toFixed(2)}`,
+          )
+          const sum = totals.get(b.label) ?? { cpu: 0, user: 0, db: 0, n: 0 }
+          totals.set(b.label, { cpu: sum.cpu + cpu, user: sum.user + user, db: sum.db + dbCpu, n: sum.n + n })
         }
       }
-      for (const [label, t] of totals) console.log(`total ${label}: ${t.n} requests, gateway ${(t.cpu / t.n).toFixed(2)} ms/req, db ${(t.db / t.n).toFixed(2)} ms/req`)
+      for (const [label, t] of totals) console.log(`total ${label}: ${t.n} requests, gateway ${(t.cpu / t.n).toFixed(2)} ms/req (user ${(t.user / t.n).toFixed(2)}), db ${(t.db / t.n).toFixed(2)} ms/req`)
     } finally {
       for (const stop of stops.reverse()) await stop()
     }

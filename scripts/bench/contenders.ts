@@ -55,9 +55,10 @@ export async function startFastApi(ctx: Ctx, db: DbTarget, workers: number, venv
 }
 
 /** (c) the gateway (gateway/server.ts), WEB_CONCURRENCY processes, JSON request logs to its log file. */
-export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string, processes: number, env: Record<string, string> = {}, label = `gateway-${processes}`, nodeArgs: string[] = []): Promise<Running> {
+/** `program`: another compiled entry run the same way (a reference proxy for the profiler; it reads UPSTREAM). */
+export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string, processes: number, env: Record<string, string> = {}, label = `gateway-${processes}`, nodeArgs: string[] = [], program = 'gateway/server.js'): Promise<Running> {
   const port = await freePort()
-  const proc = startProcess(label, process.execPath, [...nodeArgs, compiled('gateway/server.js')], {
+  const proc = startProcess(label, process.execPath, [...nodeArgs, compiled(program)], {
     cwd: root,
     env: {
       ...baseEnv(),
@@ -67,6 +68,7 @@ export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string
       MONGODB_URI: db.uri,
       MONGODB_DB: db.dbName,
       LEGACY_URL: legacyUrl,
+      UPSTREAM: legacyUrl,
       SECRET_KEY,
       WEB_CONCURRENCY: String(processes),
       LOG_LEVEL: 'info',
@@ -92,12 +94,15 @@ export async function startBare(ctx: Ctx, db: DbTarget, processes: number, label
   return { name: label, url, proc }
 }
 
-/** Proxy-cost reference: node:http in and out, nothing else (scripts/bench/bare-proxy.ts). */
-export async function startBareProxy(ctx: Ctx, upstream: string, label: string): Promise<Running> {
+/**
+ * Proxy-cost references: node:http in and out, nothing else (scripts/bench/bare-proxy.ts); or `library`:
+ * http-proxy-middleware at its defaults, alone or under Hono (scripts/bench/library-proxy.ts).
+ */
+export async function startBareProxy(ctx: Ctx, upstream: string, label: string, library?: 'alone' | 'under-hono'): Promise<Running> {
   const port = await freePort()
-  const proc = startProcess(label, process.execPath, [compiled('scripts/bench/bare-proxy.js')], {
+  const proc = startProcess(label, process.execPath, [compiled(library ? 'scripts/bench/library-proxy.js' : 'scripts/bench/bare-proxy.js')], {
     cwd: root,
-    env: { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), UPSTREAM: upstream },
+    env: { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), UPSTREAM: upstream, UNDER_HONO: library === 'under-hono' ? 'on' : 'off' },
     logDir: ctx.logDir,
   })
   const url = `http://127.0.0.1:${port}`

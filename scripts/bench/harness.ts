@@ -260,7 +260,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           const gateway = await startGatewayProc(ctx, db, url, n, {}, `gateway-${n} → ${label.split(' ')[0]}`)
           proxies.push([gateway, 'gateway', label])
           if (upstream) proxies.push([await startNginx(ctx, `cpu-proxy-${label.split(' ')[0]}`, n, { upstream: url }), 'nginx', label])
-          if (n === 1) proxies.push([await startBareProxy(ctx, url, `bare-proxy-1 → ${label.split(' ')[0]}`), 'bare-proxy', label])
+          if (n === 1) {
+            const upstreamName = label.split(' ')[0]
+            proxies.push([await startBareProxy(ctx, url, `bare-proxy-1 → ${upstreamName}`), 'bare-proxy', label])
+            // Between the two: the proxy library alone, then under the framework (docs/benchmarks.md, "Where a proxied request's CPU goes").
+            proxies.push([await startBareProxy(ctx, url, `library-proxy-1 → ${upstreamName}`, 'alone'), 'library-proxy', label])
+            proxies.push([await startBareProxy(ctx, url, `library-proxy+hono-1 → ${upstreamName}`, 'under-hono'), 'library-proxy+hono', label])
+          }
           for (const [target, kind] of proxies.filter(([, , l]) => l === label)) {
             await measure(target, { section: 'cpu-proxy', kind, processes: n, routeKey: label, path, tier, rtt: 0, headers: session.headers, rate: options.rates.proxy })
           }

@@ -127,18 +127,26 @@ function ticksPerSecond(): number {
  * plus cutime+cstime (children that exited and were reaped — counted once, by their parent).
  */
 export function treeCpuMs(rootPid: number): number {
-  let ticks = 0
+  const { userMs, systemMs } = treeCpuSplitMs(rootPid)
+  return userMs + systemMs
+}
+
+/** CPU time of a process tree split into user and kernel time (the kernel's share is mostly socket work). */
+export function treeCpuSplitMs(rootPid: number): { userMs: number; systemMs: number } {
+  let user = 0
+  let system = 0
   for (const pid of processTree(rootPid)) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
       // Fields after "(comm)": state is field 3, utime 14, stime 15, cutime 16, cstime 17.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])
+      user += Number(fields[11]) + Number(fields[13])
+      system += Number(fields[12]) + Number(fields[14])
     } catch {
       // exited meanwhile
     }
   }
-  return (ticks * 1000) / ticksPerSecond()
+  return { userMs: (user * 1000) / ticksPerSecond(), systemMs: (system * 1000) / ticksPerSecond() }
 }
 
 /** Debian packages the bench needs (nginx, wrk, redis-server), installed with apt-get when missing (root only). */

@@ -2,7 +2,9 @@
  * `npx tsx scripts/bench/profile.ts [route] [seconds] [rate] [env...]`: the compiled gateway (one process) under
  * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections; at `rate` req/s when given) on one
  * route (dashboard, hierarquia, movimentacoes, proxy; `idle`: no requests at all) after a 10 s warm-up; prints the busy time of the measured
- * run by where it goes (package / gateway layer) and the top frames by self time. Extra `NAME=value` arguments go to the gateway's environment.
+ * run by where it goes (package / gateway layer), in µs per request too, and the top frames by self time. Extra `NAME=value`
+ * arguments go to the gateway's environment; `PROGRAM=library-proxy` profiles that reference proxy instead of the
+ * gateway (with `UNDER_HONO=on`: under Hono), to compare where a proxied request's time goes.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
@@ -25,13 +27,13 @@ export function categoryOf(url: string, functionName: string): string {
   return own ? `repo: ${own[1]}` : url
 }
 
-/** `skipMs`: samples of the first ms of the process (start-up, module loading, warm-up) are left out. */
-export function summarize(profile: Profile, skipMs: number, top = 25): string {
+/** `skipMs`: samples of the first ms of the process (start-up, module loading, warm-up) are left out; so are those after `endMs` (shutdown). */
+export function summarize(profile: Profile, skipMs: number, top = 25, requests = 0, endMs = Infinity): string {
   const selfUs = new Map<number, number>()
   let at = 0
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0
-    if (at < skipMs * 1000) continue
+    if (at < skipMs * 1000 || at > endMs * 1000) continue
     selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0))
   }
   const frames = new Map<string, number>()
@@ -49,8 +51,10 @@ export function summarize(profile: Profile, skipMs: number, top = 25): string {
     frames.set(key, (frames.get(key) ?? 0) + us)
   }
   const pct = (us: number) => `${((100 * us) / busy).toFixed(1)} %`
-  const lines = [`busy ${(busy / 1000).toFixed(0)} ms`, '', '| where | share of busy CPU |', '|---|---|']
-  for (const [name, us] of [...categories].sort((a, b) => b[1] - a[1]).slice(0, 20)) lines.push(`| ${name} | ${pct(us)} |`)
+  const perRequest = (us: number) => (requests > 0 ? ` | ${(us / requests).toFixed(0)}` : '')
+  const lines = [`busy ${(busy / 1000).toFixed(0)} ms${requests > 0 ? `, ${(busy / requests).toFixed(0)} µs per request` : ''}`, '']
+  lines.push(requests > 0 ? '| where | share of busy CPU | µs per request |' : '| where | share of busy CPU |', requests > 0 ? '|---|---|---|' : '|---|---|')
+  for (const [name, us] of [...categories].sort((a, b) => b[1] - a[1]).slice(0, 20)) lines.push(`| ${name} | ${pct(us)}${perRequest(us)} |`)
   lines.push('', '| top frames (self time) | share |', '|---|---|')
   for (const [name, us] of [...frames].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`| \`${name}\` | ${pct(us)} |`)
   return lines.join('\n')
@@ -66,7 +70,8 @@ const ROUTE_PATHS: Record<string, string> = {
 async function main(): Promise<void> {
   const [route = 'dashboard', seconds = '10', ...rest] = process.argv.slice(2)
   const rate = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : undefined
-  const env = Object.fromEntries(rest.map((a) => a.split('=', 2) as [string, string]))
+  const { PROGRAM: program, ...env } = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
+  if (program !== undefined && program !== 'library-proxy') throw new Error('PROGRAM: library-proxy (or leave it out for the gateway)')
   const target = route === 'idle' ? ROUTE_PATHS.dashboard : ROUTE_PATHS[route]
   if (!target) throw new Error(`route: one of ${Object.keys(ROUTE_PATHS).join(', ')}`)
   compileForBench()
@@ -76,8 +81,12 @@ async function main(): Promise<void> {
   mkdirSync(profDir, { recursive: true })
   await withAppTier(logDir, async ({ db, legacy, headers }) => {
     let skipMs = 0
+    let endMs = Infinity
+    let requests = 0
     const spawned = Date.now()
-    const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, env, 'gateway-1', ['--cpu-prof', `--cpu-prof-dir=${profDir}`])
+    const label = program ?? 'gateway-1'
+    const entry = program ? `scripts/bench/${program}.js` : undefined
+    const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, env, label, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], entry)
     try {
       await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: 10, headers, rate })
       skipMs = Date.now() - spawned
@@ -86,6 +95,8 @@ async function main(): Promise<void> {
         console.log(`idle for ${seconds} s after the warm-up`)
       } else {
         const result = await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: Number(seconds), headers, rate })
+        endMs = Date.now() - spawned
+        requests = result.requests
         console.log(`${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (start-up and the 10 s warm-up left out of the profile)`)
       }
     } finally {
@@ -93,7 +104,7 @@ async function main(): Promise<void> {
     }
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
     if (!file) throw new Error('no .cpuprofile written')
-    console.log(summarize(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as Profile, skipMs))
+    console.log(summarize(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as Profile, skipMs, 25, requests, endMs))
   })
 }
 
