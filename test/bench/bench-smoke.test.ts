@@ -28,7 +28,7 @@ describe('bench harness (smoke)', () => {
     }
     const result = await runBench({ ...options, scenarios: [...options.scenarios] })
     const kinds = new Set(result.rows.map((row) => row.kind))
-    expect([...kinds].sort()).toEqual(['bare-node', 'bare-proxy', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'gateway-no-keepalive', 'legacy', 'nginx'])
+    expect([...kinds].sort()).toEqual(['bare-node', 'bare-proxy', 'direct', 'fastapi', 'gateway', 'gateway-cached', 'gateway-no-keepalive', 'legacy', 'library-proxy', 'library-proxy+hono', 'nginx'])
     for (const row of result.rows) {
       expect(row.result.rps, `${row.contender} ${row.route}`).toBeGreaterThan(0)
       expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
@@ -41,7 +41,7 @@ describe('bench harness (smoke)', () => {
       ['legacy-2', 'fastapi-1', 'gateway-1', 'bare-node-1'].flatMap((c) => ['dashboard', 'hierarquia', 'movimentacoes'].map((r) => `${c} ${r}`)).sort(),
     )
     expect(result.rows.filter((row) => row.section === 'cpu-proxy').map((row) => `${row.kind} ${row.route}`).sort()).toEqual(
-      ['bare-proxy legacy /api/diagnostico/requisicao', 'bare-proxy trivial /x', 'gateway legacy /api/diagnostico/requisicao', 'gateway trivial /x', 'nginx legacy /api/diagnostico/requisicao', 'nginx trivial /x'],
+      ['bare-proxy', 'gateway', 'library-proxy', 'library-proxy+hono', 'nginx'].flatMap((kind) => [`${kind} legacy /api/diagnostico/requisicao`, `${kind} trivial /x`]).sort(),
     )
     for (const row of result.rows) {
       expect(row.cpuMsPerRequest, `${row.section} ${row.contender} ${row.route}`).toBeGreaterThan(0)
