@@ -3,8 +3,8 @@
  * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections; at `rate` req/s when given) on one
  * route (dashboard, hierarquia, movimentacoes, proxy; `idle`: no requests at all) after a 10 s warm-up; prints the busy time of the measured
  * run by where it goes (package / gateway layer), in µs per request too, and the top frames by self time. Extra `NAME=value`
- * arguments go to the gateway's environment; `PROGRAM=library-proxy` profiles that reference proxy instead of the
- * gateway (with `UNDER_HONO=on`: under Hono), to compare where a proxied request's time goes.
+ * arguments go to the gateway's environment; `PROGRAM=library-proxy` (with `UNDER_HONO=on`: under Hono) or
+ * `PROGRAM=bare-node` profiles that reference instead of the gateway, to compare where a request's time goes.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const [route = 'dashboard', seconds = '10', ...rest] = process.argv.slice(2)
   const rate = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : undefined
   const { PROGRAM: program, ...env } = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
-  if (program !== undefined && program !== 'library-proxy') throw new Error('PROGRAM: library-proxy (or leave it out for the gateway)')
+  if (program !== undefined && program !== 'library-proxy' && program !== 'bare-node') throw new Error('PROGRAM: library-proxy or bare-node (or leave it out for the gateway)')
   const target = route === 'idle' ? ROUTE_PATHS.dashboard : ROUTE_PATHS[route]
   if (!target) throw new Error(`route: one of ${Object.keys(ROUTE_PATHS).join(', ')}`)
   compileForBench()
