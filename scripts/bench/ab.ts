@@ -8,7 +8,7 @@
  * 15 req/s, 15 s, 3 rounds. `bare:<compiled dir>` runs that build's bare node:http reference instead,
  * `proxy:<compiled dir>` its bare node:http proxy to the legacy app (scripts/bench/bare-proxy.ts), `library-proxy:`
  * http-proxy-middleware alone (scripts/bench/library-proxy.ts, `,UNDER_HONO=on` under Hono); a build may end
- * in `,NAME=value,...` for its environment (a lever on or off: `dist,REQUEST_METRICS=false`).
+ * in `,NAME=value,...` for its environment (a lever on or off: `dist,REQUEST_METRICS=off`).
  */
 import { existsSync } from 'node:fs'
 import os from 'node:os'
@@ -23,7 +23,7 @@ const logDir = path.join(root, '.cache/bench/ab')
 
 const REFERENCES: Record<string, string> = { bare: 'scripts/bench/bare-node.js', proxy: 'scripts/bench/bare-proxy.js', 'library-proxy': 'scripts/bench/library-proxy.js' }
 
-/** `[bare:|proxy:]dir[,NAME=value...]`: that build's gateway, or one of its references, with extra environment. */
+/** `[bare:|proxy:|library-proxy:]dir[,NAME=value...]`: that build's gateway, or one of its references, with extra environment. */
 async function startBuild(label: string, spec: string, db: DbTarget, legacyUrl: string) {
   const port = await freePort()
   const [target = '', ...overrides] = spec.split(',')
