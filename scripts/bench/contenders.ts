@@ -55,7 +55,7 @@ export async function startFastApi(ctx: Ctx, db: DbTarget, workers: number, venv
 }
 
 /** (c) the gateway (gateway/server.ts), WEB_CONCURRENCY processes, JSON request logs to its log file. */
-/** `program`: another compiled entry run the same way (a reference proxy for the profiler; it reads UPSTREAM). */
+/** `program`: another compiled entry run the same way (a reference for the profiler). */
 export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string, processes: number, env: Record<string, string> = {}, label = `gateway-${processes}`, nodeArgs: string[] = [], program = 'gateway/server.js'): Promise<Running> {
   const port = await freePort()
   const proc = startProcess(label, process.execPath, [...nodeArgs, compiled(program)], {
@@ -68,7 +68,6 @@ export async function startGatewayProc(ctx: Ctx, db: DbTarget, legacyUrl: string
       MONGODB_URI: db.uri,
       MONGODB_DB: db.dbName,
       LEGACY_URL: legacyUrl,
-      UPSTREAM: legacyUrl,
       SECRET_KEY,
       WEB_CONCURRENCY: String(processes),
       LOG_LEVEL: 'info',

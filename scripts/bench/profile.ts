@@ -86,7 +86,8 @@ async function main(): Promise<void> {
     const spawned = Date.now()
     const label = program ?? 'gateway-1'
     const entry = program ? `scripts/bench/${program}.js` : undefined
-    const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, env, label, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], entry)
+    // The reference proxies read their upstream from UPSTREAM.
+    const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, program ? { UPSTREAM: legacy.url, ...env } : env, label, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], entry)
     try {
       await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: 10, headers, rate })
       skipMs = Date.now() - spawned
