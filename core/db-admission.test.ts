@@ -99,6 +99,23 @@ describe('DbAdmission', () => {
     expect(peak).toBeLessThanOrEqual(admission.limit + 1)
     expect([admission.running, admission.waiting]).toEqual([0, 0])
   })
+
+  it('admits a run without a kind under the adaptive limit but does not let its time move it', async () => {
+    const admission = new DbAdmission({ maxConcurrent: 8, maxQueued: 100, queueTimeoutMs: 10_000, adaptive: true })
+    for (let i = 0; i < 8; i++) await admission.run(async () => undefined, 'route')
+    const before = admission.limit
+    let running = 0
+    let peak = 0
+    const upload = () =>
+      admission.run(async () => {
+        peak = Math.max(peak, ++running)
+        await new Promise((r) => setTimeout(r, 20))
+        running--
+      })
+    for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 16 }, upload))
+    expect(admission.limit).toBe(before)
+    expect(peak).toBe(before)
+  })
 })
 
 describe('AdaptiveLimit', () => {
@@ -112,6 +129,16 @@ describe('AdaptiveLimit', () => {
     feed(limit, (n) => 10 * Math.max(1, n / 2), 200)
     expect(limit.current).toBeGreaterThanOrEqual(2)
     expect(limit.current).toBeLessThanOrEqual(5)
+  })
+
+  it('keeps two runs at once however much slower than no-load they get (one leaves the database or the gateway idle)', () => {
+    for (const [max, floor] of [[32, 2], [1, 1]] as const) {
+      const limit = new AdaptiveLimit(max)
+      feed(limit, () => 1, 5)
+      // A hundred times the no-load latency: the gradient is at its lowest (0.1) every round.
+      feed(limit, () => 100, 200)
+      expect(limit.current).toBe(floor)
+    }
   })
 
   it('climbs back to the maximum when more work in flight no longer slows each run', () => {

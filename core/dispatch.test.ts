@@ -44,7 +44,7 @@ const urlMap: UrlMatcher = {
   },
 }
 
-function appWith(settings = new RouteSettings(declarations), user?: string, admit?: <T>(work: () => Promise<T>) => Promise<T>, overrideSide?: DispatchOptions['overrideSide']) {
+function appWith(settings = new RouteSettings(declarations), user?: string, admit?: <T>(work: () => Promise<T>, kind: string | undefined) => Promise<T>, overrideSide?: DispatchOptions['overrideSide']) {
   const events: DecisionEvent[] = []
   const legacyCalls: Array<{ path: string; body?: string }> = []
   const legacy: LegacyForward = async (c, init) => {
@@ -114,6 +114,18 @@ describe('dispatch', () => {
     release()
     await busy
     expect((await app.request('/api/ok')).status).toBe(200)
+  })
+
+  it("names a read's route to the admission, never a write's (its time includes the client's upload)", async () => {
+    const kinds: Array<string | undefined> = []
+    const { app } = appWith(undefined, undefined, (work, kind) => {
+      kinds.push(kind)
+      return work()
+    })
+    await app.request('/api/ok')
+    await app.request('/api/ok', { method: 'HEAD' })
+    await app.request('/api/defer', { method: 'POST', body: 'abc' })
+    expect(kinds).toEqual(['ok', 'ok', undefined])
   })
 
   it('answers the legacy 500 body itself without fallback', async () => {

@@ -16,8 +16,10 @@ export type RunRouteDeps = {
   /**
    * Bounds the database work of runs (core/db-admission.ts): the whole run — session lookup and handler —
    * waits for a slot; refused (DbBusyError) it is answered like an unreachable database. Absent: unbounded.
+   * `kind` (the route) is given for reads only: a write's run also waits for its client's body (an upload), so
+   * its time says nothing of the database's and must not move the adaptive limit.
    */
-  admit?: <T>(work: () => Promise<T>, kind: string) => Promise<T>
+  admit?: <T>(work: () => Promise<T>, kind: string | undefined) => Promise<T>
 }
 
 /**
@@ -28,7 +30,8 @@ export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<R
   if (!ctx.route.handle) return { kind: 'defer', reason: 'no-handler' }
   const session: SessionState = { authenticated: false, setCookies: [] }
   try {
-    return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session), ctx.route.name) : await policiesThenHandler(ctx, deps, session)
+    const kind = ctx.request.method === 'GET' || ctx.request.method === 'HEAD' ? ctx.route.name : undefined
+    return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session), kind) : await policiesThenHandler(ctx, deps, session)
   } catch (error) {
     const answer = errorAnswer(error, ctx, deps.logger)
     // An error after login_required passed: Flask had opened the session, so its answer says Vary: Cookie too.

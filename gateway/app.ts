@@ -112,7 +112,8 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
     maxQueued: config.MONGODB_MAX_QUEUED_REQUESTS,
     queueTimeoutMs: config.MONGODB_QUEUE_TIMEOUT_MS,
     adaptive: config.MONGODB_ADAPTIVE_CONCURRENCY,
-  })
+  }, metrics.dbAdmission)
+  metrics.watchDbAdmission(admission)
 
   // First: from here on the request's forwarding headers say only what trusted proxies said.
   app.use(forwardingTrust(config.TRUST_PROXY))

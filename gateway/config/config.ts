@@ -32,8 +32,8 @@ export const configSchema = z.object({
   /** Migrated requests running their queries at once, per process (0 = no bound); the rest wait in a FIFO queue. */
   MONGODB_MAX_CONCURRENT_REQUESTS: z.coerce.number().int().min(0).max(1000).default(8),
   /** Requests waiting for the database at most, per process; one more is answered 503 at once. */
-  /** The concurrency bound follows MongoDB's latency, between 1 and MONGODB_MAX_CONCURRENT_REQUESTS (core/db-admission.ts). */
-  MONGODB_ADAPTIVE_CONCURRENCY: onOff.default(false),
+  /** The concurrency bound follows MongoDB's latency, between 2 and MONGODB_MAX_CONCURRENT_REQUESTS (core/db-admission.ts). */
+  MONGODB_ADAPTIVE_CONCURRENCY: onOff.default(true),
   MONGODB_MAX_QUEUED_REQUESTS: z.coerce.number().int().min(0).max(100_000).default(1000),
   /** Longest wait in that queue before a 503. */
   MONGODB_QUEUE_TIMEOUT_MS: positiveMs.default(10_000),

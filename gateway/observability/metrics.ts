@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, Summary, collectDefaultMetrics } f
 import type { Upstream } from '../../core/response-info.js'
 import type { DecisionEvent } from '../../core/dispatch.js'
 import type { AdmissionObserver } from '../../legacy-proxy/admission.js'
+import type { DbAdmission, DbAdmissionObserver } from '../../core/db-admission.js'
 
 export type ShadowResult = 'match' | 'mismatch' | 'race' | 'error' | 'skipped' | 'not-compared'
 
@@ -74,6 +75,27 @@ export class GatewayMetrics {
     registers: [this.registry],
   })
 
+  // The database admission's state is read when scraped (no cost per request); waits and refusals are counted.
+  private dbAdmissionState: Pick<DbAdmission, 'running' | 'waiting' | 'limit'> | undefined
+  private readonly dbRejections = new Counter({
+    name: 'gateway_db_rejections_total',
+    help: 'Runs answered 503 because the database admission queue was full or the wait too long, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  })
+  private readonly dbQueueWait = new Histogram({
+    name: 'gateway_db_queue_wait_seconds',
+    help: 'Time admitted runs of migrated routes waited for a database slot',
+    buckets: [0, 0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  })
+
+  /** Fed by the database admission (core/db-admission.ts). */
+  readonly dbAdmission: DbAdmissionObserver = {
+    admitted: (waitedSeconds) => this.dbQueueWait.observe(waitedSeconds),
+    rejected: (reason) => this.dbRejections.inc({ reason }),
+  }
+
   private readonly autoRollbacks = new Counter({
     name: 'gateway_auto_rollbacks_total',
     help: 'Routes rolled back to legacy by a guard (counted by the process that wrote the rollback)',
@@ -110,6 +132,26 @@ export class GatewayMetrics {
     // prom-client samples event-loop delay every 10 ms by default: a native timer costing ~10 ms of CPU per
     // second even when idle (docs/benchmarks.md, "Idle cost"). Every 100 ms still measures the delay distribution.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
+    this.dbGauge('gateway_db_in_flight', 'Runs of migrated routes doing their database work now (core/db-admission.ts; 0 with the bound off)', (a) => a.running)
+    this.dbGauge('gateway_db_queue_depth', 'Runs of migrated routes waiting for a database slot', (a) => a.waiting)
+    this.dbGauge('gateway_db_concurrency_limit', 'Database slots now: MONGODB_MAX_CONCURRENT_REQUESTS, or the adaptive limit (0: no bound)', (a) => Math.max(0, a.limit))
+  }
+
+  /** The admission whose in-flight, queued and limit the gauges report. */
+  watchDbAdmission(admission: Pick<DbAdmission, 'running' | 'waiting' | 'limit'>): void {
+    this.dbAdmissionState = admission
+  }
+
+  private dbGauge(name: string, help: string, read: (admission: Pick<DbAdmission, 'running' | 'waiting' | 'limit'>) => number): void {
+    const metrics = this
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        if (metrics.dbAdmissionState) this.set(read(metrics.dbAdmissionState))
+      },
+    })
   }
 
   observeRequest(route: string, upstream: Upstream, method: string, status: number, seconds: number): void {
