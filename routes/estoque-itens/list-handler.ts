@@ -6,6 +6,7 @@ import { pythonStrip } from '../../compat/python/unicode.js'
 import { nonEmptyArg } from '../../compat/werkzeug/query-string.js'
 import { ITEM_PROJECTION, itemJson } from '../shared/item-json.js'
 import { itemsCollection } from '../shared/collections.js'
+import { findMany } from '../shared/find-many.js'
 
 /**
  * The legacy `listar_itens` filter: active items; `q` (stripped as Python strips) searched in codigo or nome
@@ -26,9 +27,6 @@ export function listFilter(args: Map<string, string>): Document {
 
 /** GET /api/estoque/itens: the legacy view `api_estoque.listar_itens`, sorted by codigo. */
 export async function handleEstoqueItensList(ctx: RouteContext): Promise<Response> {
-  const items = await itemsCollection(ctx.db)
-    .find(listFilter(ctx.args()), { projection: ITEM_PROJECTION, promoteValues: false })
-    .sort({ codigo: 1 })
-    .toArray()
+  const items = await findMany(itemsCollection(ctx.db), listFilter(ctx.args()), { projection: ITEM_PROJECTION, sort: { codigo: 1 } })
   return jsonResponse({ itens: items.map(itemJson) })
 }

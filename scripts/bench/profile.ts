@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/bench/profile.ts [route] [seconds] [rate] [env...]`: the compiled gateway (one process) under
- * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections; at `rate` req/s when given) on one
+ * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections, `CONNECTIONS=64` for more; at `rate` req/s when given) on one
  * route (dashboard, hierarquia, movimentacoes, proxy; `idle`: no requests at all) after a 10 s warm-up; prints the busy time of the measured
  * run by where it goes (package / gateway layer), in µs per request too, and the top frames by self time. Extra `NAME=value`
  * arguments go to the gateway's environment; `PROGRAM=library-proxy` (with `UNDER_HONO=on`: under Hono) or
@@ -70,7 +70,7 @@ const ROUTE_PATHS: Record<string, string> = {
 async function main(): Promise<void> {
   const [route = 'dashboard', seconds = '10', ...rest] = process.argv.slice(2)
   const rate = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : undefined
-  const { PROGRAM: program, ...env } = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
+  const { PROGRAM: program, CONNECTIONS: connectionCount = '16', ...env } = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
   if (program !== undefined && program !== 'library-proxy' && program !== 'bare-node') throw new Error('PROGRAM: library-proxy or bare-node (or leave it out for the gateway)')
   const target = route === 'idle' ? ROUTE_PATHS.dashboard : ROUTE_PATHS[route]
   if (!target) throw new Error(`route: one of ${Object.keys(ROUTE_PATHS).join(', ')}`)
@@ -89,13 +89,14 @@ async function main(): Promise<void> {
     // The reference proxies read their upstream from UPSTREAM.
     const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, program ? { UPSTREAM: legacy.url, ...env } : env, label, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], entry)
     try {
-      await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: 10, headers, rate })
+      const connections = Number(connectionCount)
+      await drive({ url: `${gateway.url}${target}`, connections, durationSec: 10, headers, rate })
       skipMs = Date.now() - spawned
       if (route === 'idle') {
         await new Promise((resolve) => setTimeout(resolve, Number(seconds) * 1000))
         console.log(`idle for ${seconds} s after the warm-up`)
       } else {
-        const result = await drive({ url: `${gateway.url}${target}`, connections: 16, durationSec: Number(seconds), headers, rate })
+        const result = await drive({ url: `${gateway.url}${target}`, connections, durationSec: Number(seconds), headers, rate })
         endMs = Date.now() - spawned
         requests = result.requests
         console.log(`${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (start-up and the 10 s warm-up left out of the profile)`)
