@@ -2,6 +2,7 @@ import type { Db, Document, ObjectId } from 'mongodb'
 import { pyHashKey, pyStr } from '../../compat/python/number.js'
 import { field, get } from './stock-line-json.js'
 import { itemsCollection } from './collections.js'
+import { findMany } from './find-many.js'
 
 /** Fields of a movement the API shows (`movimentacao_json` in the legacy util.py). */
 export const MOVEMENT_PROJECTION = {
@@ -52,8 +53,8 @@ export async function movementsJson(db: Db, movs: Document[]): Promise<Record<st
   }
   const items = new Map<string, ItemLabel>()
   if (ids.size > 0) {
-    const found = itemsCollection(db).find({ _id: { $in: [...ids.values()] as ObjectId[] } }, { projection: { codigo: 1, nome: 1 }, promoteValues: false })
-    for await (const item of found) items.set(pyHashKey(item._id), item)
+    const found = await findMany(itemsCollection(db), { _id: { $in: [...ids.values()] as ObjectId[] } }, { projection: { codigo: 1, nome: 1 } })
+    for (const item of found) items.set(pyHashKey(item._id), item)
   }
   return movs.map((mov) => movementJson(mov, items.get(pyHashKey(mov.item_id))))
 }
