@@ -4,6 +4,9 @@ import type { DecisionEvent } from '../../core/dispatch.js'
 import type { AdmissionObserver } from '../../legacy-proxy/admission.js'
 import type { DbAdmission, DbAdmissionObserver } from '../../core/db-admission.js'
 
+/** What the database admission gauges read when scraped. */
+type DbAdmissionState = Pick<DbAdmission, 'running' | 'waiting' | 'limit'>
+
 export type ShadowResult = 'match' | 'mismatch' | 'race' | 'error' | 'skipped' | 'not-compared'
 
 /** Prometheus metrics of the migration: who answered what, how fast, shadow agreement, fallbacks. */
@@ -76,7 +79,7 @@ export class GatewayMetrics {
   })
 
   // The database admission's state is read when scraped (no cost per request); waits and refusals are counted.
-  private dbAdmissionState: Pick<DbAdmission, 'running' | 'waiting' | 'limit'> | undefined
+  private dbAdmissionState: DbAdmissionState | undefined
   private readonly dbRejections = new Counter({
     name: 'gateway_db_rejections_total',
     help: 'Runs answered 503 because the database admission queue was full or the wait too long, by reason',
@@ -138,11 +141,11 @@ export class GatewayMetrics {
   }
 
   /** The admission whose in-flight, queued and limit the gauges report. */
-  watchDbAdmission(admission: Pick<DbAdmission, 'running' | 'waiting' | 'limit'>): void {
+  watchDbAdmission(admission: DbAdmissionState): void {
     this.dbAdmissionState = admission
   }
 
-  private dbGauge(name: string, help: string, read: (admission: Pick<DbAdmission, 'running' | 'waiting' | 'limit'>) => number): void {
+  private dbGauge(name: string, help: string, read: (admission: DbAdmissionState) => number): void {
     const metrics = this
     new Gauge({
       name,
