@@ -1,16 +1,18 @@
 /**
- * `npx tsx scripts/bench/ab.ts <compiled dir A> <compiled dir B> [more] [path] [rate] [seconds] [rounds] [connections]`: CPU per
- * request of two (or more) builds of the gateway (one process each) on the same seeded app tier, the same MongoDB and
- * the same fixed rate, in alternating rounds (A B, B A, ...), so a change is measured on and off in one run
+ * `npx tsx scripts/bench/ab.ts <compiled dir A> <compiled dir B> [more] [path] [rate] [seconds] [rounds] [connections]`:
+ * CPU per request of two (or more) builds of the gateway (one process each) on the same seeded app tier, the same
+ * MongoDB and the same load, in alternating rounds (A B, B A, ...), so a change is measured on and off in one run
  * on a shared machine. A compiled dir is what `node node_modules/typescript/bin/tsc -p scripts/bench/tsconfig.json
- * --outDir <dir>` writes (build the old commit's tree first, e.g. after `git stash`). Prints each round's
- * gateway and database CPU ms/request with req/s, p50/p99 and the load average, then the totals. Defaults: /api/dashboard,
- * 15 req/s, 15 s, 3 rounds, 8 connections; rate `0` is a closed loop (each connection sends its next request
- * when the last is answered: the build's ceiling at that concurrency). `RTT_MS=2` puts the emulated database round
- * trip (scripts/bench/delay-relay.ts, run inside this script) between the builds and MongoDB. `bare:<compiled dir>` runs that build's bare node:http reference instead,
- * `proxy:<compiled dir>` its bare node:http proxy to the legacy app (scripts/bench/bare-proxy.ts), `library-proxy:`
- * http-proxy-middleware alone (scripts/bench/library-proxy.ts, `,UNDER_HONO=on` under Hono); a build may end
- * in `,NAME=value,...` for its environment (a lever on or off: `dist,REQUEST_METRICS=off`).
+ * --outDir <dir>` writes (build the old commit's tree first, e.g. after `git stash`). Prints each round's gateway
+ * and database CPU ms/request with req/s, p50/p99 and the load average, then the totals.
+ * - Defaults: /api/dashboard, 15 req/s, 15 s, 3 rounds, 8 connections. Rate `0` is a closed loop (each connection
+ *   sends its next request when the last is answered: the build's ceiling at that concurrency).
+ * - `RTT_MS=2` puts the emulated database round trip (scripts/bench/delay-relay.ts, run inside this script)
+ *   between the builds and MongoDB.
+ * - `bare:<compiled dir>` runs that build's bare node:http reference instead, `proxy:<compiled dir>` its bare
+ *   node:http proxy to the legacy app (scripts/bench/bare-proxy.ts), `library-proxy:` http-proxy-middleware alone
+ *   (scripts/bench/library-proxy.ts, `,UNDER_HONO=on` under Hono).
+ * - A build may end in `,NAME=value,...` for its environment (a lever on or off: `dist,REQUEST_METRICS=off`).
  */
 import { existsSync } from 'node:fs'
 import os from 'node:os'
