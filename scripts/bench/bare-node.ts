@@ -2,15 +2,19 @@
  * Framework-cost reference for the benchmark: a bare `node:http` server running the gateway's own queries,
  * serializer and session check for the three migrated GET routes — no Hono, no dispatcher, no middleware,
  * no logging, no metrics. What the gateway could reach if routing and middleware cost nothing.
- * Env: PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY (node:cluster workers, default 1),
- * SESSION_USER_CACHE_TTL_MS (as the gateway's, default 1000).
+ * It reads the gateway's own configuration (PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY:
+ * node:cluster workers) and opens MongoDB through the gateway's own client, so both send the same commands:
+ * the read and write concerns travel in each one, and the driver's work per operation depends on them.
  */
 import cluster from 'node:cluster'
 import http from 'node:http'
-import { MongoClient, type Db } from 'mongodb'
+import type { Db } from 'mongodb'
+import { loadConfig } from '../../gateway/config/config.js'
+import { createMongo } from '../../gateway/mongo/mongo.js'
 import { getCookie } from '../../compat/werkzeug/cookies.js'
 import { SESSION_COOKIE_NAME, openSession } from '../../compat/flask/session.js'
 import { sessionUserObjectId } from '../../core/auth/session-user-id.js'
+import { sessionSecretKeys } from '../../core/auth/require-user.js'
 import { createUserLookup, type UserDoc } from '../../core/auth/user-lookup.js'
 import { startOfUtcDay } from '../../compat/werkzeug/http-date.js'
 import { legacyJsonText } from '../../core/legacy-json.js'
@@ -23,7 +27,8 @@ import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { parseListRequest } from '../../routes/movimentacoes/list-filter.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 
-const workers = Number(process.env.WEB_CONCURRENCY ?? 1)
+const config = loadConfig(process.env)
+const workers = config.WEB_CONCURRENCY
 if (workers > 1 && cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork()
   process.on('SIGTERM', () => {
@@ -31,11 +36,10 @@ if (workers > 1 && cluster.isPrimary) {
     process.exit(0)
   })
 } else {
-  const client = new MongoClient(process.env.MONGODB_URI!, { maxPoolSize: 50 })
-  const db = client.db(process.env.MONGODB_DB ?? 'estoque')
-  const secretKeys = [process.env.SECRET_KEY!]
-  // The gateway's own user lookup, with its default cache (SESSION_USER_CACHE_TTL_MS), so both run the same queries.
-  const findUser = createUserLookup(db.collection<UserDoc>('usuarios'), { ttlMs: Number(process.env.SESSION_USER_CACHE_TTL_MS ?? 1000), maxEntries: 1000 })
+  const { db } = createMongo(config)
+  const secretKeys = sessionSecretKeys(config)
+  // The gateway's own user lookup and cache settings, so both run the same queries.
+  const findUser = createUserLookup(db.collection<UserDoc>('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX })
 
   const send = (res: http.ServerResponse, status: number, value: unknown) => {
     const body = `${legacyJsonText(value)}\n`
@@ -80,6 +84,6 @@ if (workers > 1 && cluster.isPrimary) {
     }
   })
   server.keepAliveTimeout = 65_000
-  server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1')
+  server.listen(config.PORT, '127.0.0.1')
   process.on('SIGTERM', () => process.exit(0))
 }
