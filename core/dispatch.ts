@@ -109,11 +109,11 @@ export function dispatch(options: DispatchOptions): MiddlewareHandler<GatewayEnv
     const decision = decide(effective, { stickyKey, ...(override ? { override } : {}) })
     if (decision.side === 'legacy') {
       if (effective.mode === 'shadow' && decision.why === 'mode') {
-        observe({ ...decision, method: facts.method })
+        observe({ method: facts.method, ...decision })
         return report(effective.name, 'legacy', await options.shadow({ c, route: effective, facts, runGateway: (body) => run(routed, facts, options, { shadow: true, body }) }))
       }
       if (routed.route.legacyGuard) return guardedLegacy(c, routed, facts, decision, options, report)
-      observe({ ...decision, method: facts.method })
+      observe({ method: facts.method, ...decision })
       return report(effective.name, 'legacy', await legacy(c, relayInit(routed.route)))
     }
     return serveFromGateway(c, routed, facts, effective, decision, options, report)
@@ -154,7 +154,10 @@ async function serveFromGateway(
     await response.body?.cancel().catch(() => undefined)
     return report(effective.name, 'legacy', await options.legacy(c, relayInit(routed.route)), { failure, fallback: true })
   }
-  options.observe({ ...decision, method, status: response.status, ...(failure ? { failure } : {}) })
+  // Spreads last (core/route-context.ts says why): a decision has none of these keys.
+  const event: DecisionEvent = { method, status: response.status, ...decision }
+  if (failure) event.failure = failure
+  options.observe(event)
   return report(effective.name, 'gateway', response, failure ? { failure } : {})
 }
 
@@ -173,10 +176,10 @@ async function guardedLegacy(
   const ctx = routeContext(facts, routed.route, routed.params, options.services, { shadow: false })
   const outcome = await runLegacyGuard(ctx, options.logger)
   if (outcome.kind === 'response') {
-    options.observe({ ...decision, side: 'gateway', detail: 'legacy-guard', method: facts.method, status: outcome.response.status })
+    options.observe({ route: decision.route, why: decision.why, side: 'gateway', detail: 'legacy-guard', method: facts.method, status: outcome.response.status })
     return report(decision.route, 'gateway', outcome.response)
   }
-  options.observe({ ...decision, method: facts.method })
+  options.observe({ method: facts.method, ...decision })
   return report(decision.route, 'legacy', await options.legacy(c, relayInit(routed.route, ctx.bodyBytes(), outcome.onLegacyStatus)))
 }
 

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryResponseCache } from './response-cache.js'
+import { MemoryResponseCache, bodyEtag } from './response-cache.js'
+
+describe('bodyEtag', () => {
+  // Expected: base64url(sha1(body.encode("utf-8"))), from Python's hashlib.
+  it('is the SHA-1 of the UTF-8 body, however the string was built', () => {
+    expect(bodyEtag('{"nome":"Construção 😀"}\n')).toBe('W/"NPvXxzLp_mEF7Vl9zdKoCu4-clE"')
+    let pieces = '{"nome":"Constru'
+    for (const piece of ['ç', 'ão', ' ', '😀', '"}', '\n']) pieces += piece
+    expect(bodyEtag(pieces)).toBe('W/"NPvXxzLp_mEF7Vl9zdKoCu4-clE"')
+    expect(bodyEtag('{"nome":"Construcao"}\n')).not.toBe('W/"NPvXxzLp_mEF7Vl9zdKoCu4-clE"')
+  })
+})
 
 describe('MemoryResponseCache', () => {
   it('never holds more than maxEntries, however many distinct keys (e.g. categoria values) clients send', async () => {

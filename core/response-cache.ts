@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from './logger.js'
 
@@ -24,7 +24,9 @@ export interface ResponseCache {
 
 /** Weak ETag of a body (weak: the same for its gzip/br encodings). */
 export function bodyEtag(body: string): string {
-  return `W/"${createHash('sha1').update(body).digest('base64url')}"`
+  // Bytes first: hashing the encoder's concatenated string directly walked it piece by piece (~120 µs for the
+  // hierarchy's 37 KB body, docs/benchmarks.md); Buffer.from flattens and encodes it in ~6 µs, and the hash of the bytes is the same.
+  return `W/"${hash('sha1', Buffer.from(body, 'utf8'), 'base64url')}"`
 }
 
 /** How the memory caches of sibling processes (node:cluster workers) tell each other to drop their entries. */

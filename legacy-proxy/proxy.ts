@@ -77,6 +77,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
     streams: new AdmissionPool('streams', options.admission.streams, options.observer),
   }
   const bodyLimits: BodyLimits = { ...options.requestBody, tempDir: options.tempDir }
+  const responseBuffer: ResponseBufferLimits = { ...options.responseBuffer, tempDir: options.tempDir }
   const { logger } = options
 
   return async (c, init) => {
@@ -241,7 +242,7 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
     // Errors of the response stream surface as an upstream request error (logged there) or as the early close below.
     proxyRes.on('error', () => {})
     proxyRes.once('end', () => state?.finish())
-    relayBody(proxyRes, res, { ...options.responseBuffer, tempDir: options.tempDir }, {
+    relayBody(proxyRes, res, responseBuffer, {
       spool: !stream,
       onSpoolError: (error) => logger.error({ requestId: state?.requestId, err: { message: error.message } }, 'response spool failed; client response cut'),
     })

@@ -14,9 +14,21 @@ import { base64UrlEncode, itsdangerousBase64Decode } from '../python/base64.js'
 
 export const SEPARATOR = '.'
 
+/** Derived keys by salt and secret: a handful per process (a salt times SECRET_KEY and its fallbacks). */
+const derivedKeys = new Map<string, Map<string, Buffer>>()
+
 export function deriveKey(secretKey: string, salt: string): Buffer {
-  // want_bytes: str keys are UTF-8 encoded; key_derivation "hmac": hmac.new(secret, salt, sha1).digest()
-  return createHmac('sha1', Buffer.from(secretKey, 'utf8')).update(Buffer.from(salt, 'utf8')).digest()
+  // The same every time for a (secret, salt), and each session check needs one: derived once, kept.
+  let bySecret = derivedKeys.get(salt)
+  if (!bySecret) derivedKeys.set(salt, (bySecret = new Map()))
+  let key = bySecret.get(secretKey)
+  if (!key) {
+    // want_bytes: str keys are UTF-8 encoded; key_derivation "hmac": hmac.new(secret, salt, sha1).digest()
+    key = createHmac('sha1', Buffer.from(secretKey, 'utf8')).update(Buffer.from(salt, 'utf8')).digest()
+    // Bounded by the configuration, not by requests: only the gateway's own keys and salts reach here.
+    if (bySecret.size < 16) bySecret.set(secretKey, key)
+  }
+  return key
 }
 
 export function signature(derivedKey: Buffer, value: Buffer): Buffer {

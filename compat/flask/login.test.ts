@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeRememberCookie, forwardedForAtLegacy, pythonBytesRepr, sessionIdentifier } from './login.js'
+import { encodeRememberCookie, forwardedForAtLegacy, identifierAtLegacy, pythonBytesRepr, sessionIdentifier } from './login.js'
 
 describe('Flask-Login helpers', () => {
   it('pythonBytesRepr matches repr(bytes)', () => {
@@ -23,6 +23,20 @@ describe('Flask-Login helpers', () => {
     expect(forwardedForAtLegacy(undefined, '127.0.0.1')).toBe('127.0.0.1')
     expect(forwardedForAtLegacy('', '127.0.0.1')).toBe('127.0.0.1')
     expect(forwardedForAtLegacy('1.2.3.4', '127.0.0.1')).toBe('1.2.3.4,127.0.0.1')
+  })
+
+  it('identifierAtLegacy is the identifier of the request as proxied, however often a client asks', () => {
+    const request = (headers: Record<string, string | string[]>, remoteAddress = '127.0.0.1') => ({ headers, socket: { remoteAddress } })
+    const cases = [
+      [request({ 'user-agent': 'curl/8' }), sessionIdentifier('127.0.0.1', null, 'curl/8')],
+      // No User-Agent and an empty one are different identifiers (None against b'').
+      [request({}), sessionIdentifier('127.0.0.1', null, null)],
+      [request({ 'user-agent': '' }), sessionIdentifier('127.0.0.1', null, '')],
+      [request({ 'user-agent': 'curl/8', 'x-forwarded-for': ['1.2.3.4', '5.6.7.8'] }), sessionIdentifier('1.2.3.4, 5.6.7.8,127.0.0.1', null, 'curl/8')],
+      [request({ 'user-agent': 'curl/8' }, '10.0.0.9'), sessionIdentifier('10.0.0.9', null, 'curl/8')],
+    ] as const
+    expect(new Set(cases.map(([, expected]) => expected)).size).toBe(cases.length)
+    for (let round = 0; round < 2; round++) for (const [incoming, expected] of cases) expect(identifierAtLegacy(incoming)).toBe(expected)
   })
 
   it('encodeRememberCookie matches encode_cookie (latin-1 key, HMAC-SHA512 hex)', () => {

@@ -3,6 +3,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { LRUCache } from 'lru-cache'
 
 export const REMEMBER_COOKIE_NAME = 'remember_token'
 /** REMEMBER_COOKIE_DURATION default: timedelta(days=365). */
@@ -94,6 +95,9 @@ function rememberDigest(payload: string, secretKey: string): string {
   return createHmac('sha512', Buffer.from(secretKey, 'latin1')).update(Buffer.from(payload, 'utf8')).digest('hex')
 }
 
+/** Identifiers of recent clients by forwarded address and User-Agent (`\n` cannot occur in a header value); at most ~1 M characters. */
+const recentIdentifiers = new LRUCache<string, string>({ max: 4096, maxSize: 1 << 20, sizeCalculation: (value, key) => key.length + value.length })
+
 /**
  * `_create_identifier()` as the legacy app computes it for this request when it reaches it through the
  * gateway's proxy: X-Forwarded-For as the proxy rewrites it, and the User-Agent as forwarded.
@@ -102,5 +106,10 @@ export function identifierAtLegacy(incoming: { headers: IncomingHttpHeaders; soc
   const forwarded = incoming.headers['x-forwarded-for']
   const joined = Array.isArray(forwarded) ? forwarded.join(', ') : forwarded
   const xff = forwardedForAtLegacy(joined, incoming.socket?.remoteAddress)
-  return sessionIdentifier(xff, null, incoming.headers['user-agent'] ?? null)
+  const userAgent = incoming.headers['user-agent']
+  // A client sends the same address and User-Agent on every request: its SHA-512 is computed once.
+  const key = userAgent === undefined ? `${xff}\n` : `${xff}\n\n${userAgent}`
+  let identifier = recentIdentifiers.get(key)
+  if (identifier === undefined) recentIdentifiers.set(key, (identifier = sessionIdentifier(xff, null, userAgent ?? null)))
+  return identifier
 }

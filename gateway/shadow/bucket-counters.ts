@@ -28,6 +28,7 @@ export type BucketCountersOptions = {
 export class BucketCounters {
   private pending = new Map<string, { route: string; bucket: Date; fields: Map<string, number> }>()
   private pendingFields = 0
+  private lastBucket: { bucket: Date; iso: string } | undefined
   dropped = 0
   readonly collection: Collection<CounterDoc>
 
@@ -37,8 +38,8 @@ export class BucketCounters {
 
   /** `fields` are dotted paths under `counts` (each segment already encoded with encodeField). */
   add(route: string, fields: Record<string, number>, at = Date.now()): void {
-    const bucket = new Date(Math.floor(at / this.options.bucketMs) * this.options.bucketMs)
-    const id = `${route}|${bucket.toISOString()}`
+    const { bucket, iso } = this.bucketAt(at)
+    const id = `${route}|${iso}`
     let entry = this.pending.get(id)
     if (!entry) this.pending.set(id, (entry = { route, bucket, fields: new Map() }))
     for (const [field, value] of Object.entries(fields)) {
@@ -51,6 +52,16 @@ export class BucketCounters {
       }
       entry.fields.set(field, (entry.fields.get(field) ?? 0) + value)
     }
+  }
+
+  /** The bucket holding `at`; the current one is made once, not per request (counters never change a bucket's Date). */
+  private bucketAt(at: number): { bucket: Date; iso: string } {
+    const start = Math.floor(at / this.options.bucketMs) * this.options.bucketMs
+    if (this.lastBucket?.bucket.getTime() !== start) {
+      const bucket = new Date(start)
+      this.lastBucket = { bucket, iso: bucket.toISOString() }
+    }
+    return this.lastBucket
   }
 
   async ensureIndexes(): Promise<void> {

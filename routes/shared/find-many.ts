@@ -17,6 +17,6 @@ export async function findMany<T extends Document>(
   options: Omit<FindOptions, 'raw' | 'promoteValues'>,
 ): Promise<WithId<T>[]> {
   const decoding = collection.bsonOptions.enableUtf8Validation === false ? NOT_CHECKING_UTF8 : CHECKING_UTF8
-  const documents = (await collection.find(filter, { ...options, raw: true }).toArray()) as unknown as Uint8Array[]
+  const documents = (await collection.find(filter, { raw: true, ...options }).toArray()) as unknown as Uint8Array[]
   return documents.map((bytes) => BSON.deserialize(bytes, decoding) as WithId<T>)
 }
