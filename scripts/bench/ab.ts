@@ -7,6 +7,7 @@
  * and database CPU ms/request with req/s, p50/p99 and the load average, then the totals.
  * - Defaults: /api/dashboard, 15 req/s, 15 s, 3 rounds, 8 connections. Rate `0` is a closed loop (each connection
  *   sends its next request when the last is answered: the build's ceiling at that concurrency).
+ * - `{item}` in the path is the data's first item id (`/api/estoque/itens/{item}`).
  * - `RTT_MS=2` puts the emulated database round trip (scripts/bench/delay-relay.ts, run inside this script)
  *   between the builds and MongoDB.
  * - `bare:<compiled dir>` runs that build's bare node:http reference instead, `proxy:<compiled dir>` its bare
@@ -17,7 +18,7 @@
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { runScript, withAppTier } from './app-tier.js'
+import { routePath, runScript, withAppTier } from './app-tier.js'
 import { freePort } from '../dev/ports.js'
 import { root, SECRET_KEY, type DbTarget } from './contenders.js'
 import { startDelayRelay } from './delay-relay.js'
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
   if (!target.startsWith('/')) throw new Error(`not a compiled dir nor a path: ${target}`)
   if (specs.length < 2) throw new Error('usage: ab.ts <compiled dir A> <compiled dir B> [more builds] [path] [rate] [seconds] [rounds] [connections]')
   const rttMs = Number(process.env.RTT_MS ?? 0)
-  await withAppTier(logDir, async ({ mongo, db: direct, legacy, headers }) => {
+  await withAppTier(logDir, async ({ mongo, db: direct, legacy, headers, itemId }) => {
+    const requestPath = routePath(target, itemId)
     const stops: Array<() => Promise<void>> = []
     let db = direct
     try {
@@ -69,10 +71,10 @@ async function main(): Promise<void> {
       const builds = []
       for (const [i, spec] of specs.entries()) builds.push(await startBuild(String.fromCharCode(65 + i), spec, db, legacy.url))
       for (const build of builds) stops.push(() => build.proc.stop())
-      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${target}`, { headers }).then((r) => r.text())))
+      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${requestPath}`, { headers }).then((r) => r.text())))
       console.log(`same body from every build: ${bodies.every((b) => b === bodies[0])} (${bodies[0]!.length} bytes)`)
       // Warm-up (JIT of both builds and of the JVM database), left out of the figures.
-      for (const b of builds) await drive({ url: `${b.url}${target}`, connections: 4, durationSec: 10, headers, rate: offered ?? 15 })
+      for (const b of builds) await drive({ url: `${b.url}${requestPath}`, connections: 4, durationSec: 10, headers, rate: offered ?? 15 })
       // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
       const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
       await new Promise((resolve) => setTimeout(resolve, 10_000))
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
         for (const b of r % 2 ? [...builds].reverse() : builds) {
           const cpu0 = treeCpuSplitMs(b.proc.pid)
           const db0 = treeCpuMs(mongo.pid!)
-          const res = await drive({ url: `${b.url}${target}`, connections: Number(connections), durationSec: Number(seconds), headers, rate: offered })
+          const res = await drive({ url: `${b.url}${requestPath}`, connections: Number(connections), durationSec: Number(seconds), headers, rate: offered })
           const cpu1 = treeCpuSplitMs(b.proc.pid)
           const user = cpu1.userMs - cpu0.userMs
           const cpu = user + cpu1.systemMs - cpu0.systemMs

@@ -2,12 +2,36 @@
  * What the by-hand bench scripts (ab.ts, profile.ts) and the harness share: a logged-in session at the legacy
  * app, a throwaway app tier (local MongoDB-wire server, seeded, one legacy worker), and the script entry.
  */
-import { MongoClient } from 'mongodb'
+import { MongoClient, type Db } from 'mongodb'
 import { startJavaMongo, type LocalMongo } from '../local-mongo/index.js'
 import { seed } from '../seed/index.js'
 import { startLegacy, type DbTarget, type Running } from './contenders.js'
 
 export const USER_AGENT = 'estoque-bench'
+
+/** The migrated routes the bench drives. */
+export const ROUTES = {
+  dashboard: '/api/dashboard',
+  hierarquia: '/api/estoque/hierarquia',
+  movimentacoes: '/api/movimentacoes?pagina=2&por_pagina=20',
+  itens: '/api/estoque/itens',
+  // `{item}`: the data's first item by codigo (the seed's ids differ from one run to the next).
+  item: '/api/estoque/itens/{item}',
+} as const
+export type RouteKey = keyof typeof ROUTES
+// A view only the legacy app serves (every migrated route would be answered by the gateway itself).
+export const LEGACY_ONLY_ROUTE = '/api/diagnostico/requisicao'
+
+/** A route's path (or any path with `{item}` in it) for the data whose first item is `itemId`. */
+export function routePath(template: string, itemId: string): string {
+  return template.replace('{item}', itemId)
+}
+
+export async function firstItemId(db: Db): Promise<string> {
+  const first = await db.collection('itens').findOne({}, { sort: { codigo: 1 }, projection: { _id: 1 } })
+  if (!first) throw new Error('bench: the data has no item')
+  return String(first._id)
+}
 
 export type Session = { cookie: string; headers: Record<string, string> }
 
@@ -25,7 +49,7 @@ export async function loginSession(legacyUrl: string): Promise<Session> {
   return { cookie, headers: { cookie, 'user-agent': USER_AGENT } }
 }
 
-export type AppTier = { mongo: LocalMongo; db: DbTarget; legacy: Running; headers: Record<string, string> }
+export type AppTier = { mongo: LocalMongo; db: DbTarget; legacy: Running; headers: Record<string, string>; itemId: string }
 
 /** The bench's app tier (200 items, 1000 movements) for the length of `run`, then everything stopped. */
 export async function withAppTier(logDir: string, run: (tier: AppTier) => Promise<void>): Promise<void> {
@@ -34,9 +58,10 @@ export async function withAppTier(logDir: string, run: (tier: AppTier) => Promis
   try {
     const db = { uri: `${mongo.uri}?directConnection=true`, dbName: 'bench_app' }
     await seed(client.db(db.dbName), { items: 200, movements: 1000 })
+    const itemId = await firstItemId(client.db(db.dbName))
     const legacy = await startLegacy({ logDir }, db, 1)
     try {
-      await run({ mongo, db, legacy, headers: (await loginSession(legacy.url)).headers })
+      await run({ mongo, db, legacy, headers: (await loginSession(legacy.url)).headers, itemId })
     } finally {
       await legacy.proc.stop()
     }

@@ -1,6 +1,6 @@
 /**
  * Framework-cost reference for the benchmark: a bare `node:http` server running the gateway's own queries,
- * serializer and session check for the three migrated GET routes — no Hono, no dispatcher, no middleware,
+ * serializer and session check for the migrated GET routes the benchmark drives — no Hono, no dispatcher, no middleware,
  * no logging, no metrics. What the gateway could reach if routing and middleware cost nothing.
  * It reads the gateway's own configuration (PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY:
  * node:cluster workers) and opens MongoDB through the gateway's own client, so both send the same commands:
@@ -26,6 +26,11 @@ import { buildTree } from '../../routes/estoque-hierarquia/build-tree.js'
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { parseListRequest } from '../../routes/movimentacoes/list-filter.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
+import { listFilter } from '../../routes/estoque-itens/list-handler.js'
+import { findItemByLegacyId } from '../../routes/shared/find-item.js'
+import { ITEM_PROJECTION, itemJson } from '../../routes/shared/item-json.js'
+import { itemsCollection } from '../../routes/shared/collections.js'
+import { findMany } from '../../routes/shared/find-many.js'
 
 const config = loadConfig(process.env)
 const workers = config.WEB_CONCURRENCY
@@ -47,7 +52,8 @@ if (workers > 1 && cluster.isPrimary) {
     res.end(body)
   }
 
-  const handlers: Record<string, (db: Db, args: Map<string, string>) => Promise<[number, unknown]>> = {
+  const ITEM_PREFIX = '/api/estoque/itens/'
+  const handlers: Record<string, (db: Db, args: Map<string, string>, path: string) => Promise<[number, unknown]>> = {
     '/api/dashboard': async (db) => [200, await dashboardBody(db, startOfUtcDay(new Date()))],
     '/api/estoque/hierarquia': async (db, args) => {
       const incluir = (args.get('incluir_inativos') ?? 'false').toLowerCase()
@@ -63,6 +69,15 @@ if (workers > 1 && cluster.isPrimary) {
       const count = BigInt(total)
       return [200, { movimentacoes: await movementsJson(db, docs), pagina: request.pagina, por_pagina: request.porPagina, total: count, paginas: (count + request.porPagina - 1n) / request.porPagina }]
     },
+    '/api/estoque/itens': async (db, args) => {
+      const items = await findMany(itemsCollection(db), listFilter(args), { projection: ITEM_PROJECTION, sort: { codigo: 1 } })
+      return [200, { itens: items.map(itemJson) }]
+    },
+    // `/api/estoque/itens/<item_id>`: the id is the path's last segment.
+    [ITEM_PREFIX]: async (db, _args, path) => {
+      const item = await findItemByLegacyId(db, path.slice(ITEM_PREFIX.length))
+      return item ? [200, itemJson(item)] : [404, { erro: 'Item não encontrado' }]
+    },
   }
 
   const server = http.createServer(async (req, res) => {
@@ -71,13 +86,14 @@ if (workers > 1 && cluster.isPrimary) {
       const q = target.indexOf('?')
       const path = q === -1 ? target : target.slice(0, q)
       if (path === '/healthz') return void res.end('ok')
-      const handler = req.method === 'GET' ? handlers[path] : undefined
+      const route = path.startsWith(ITEM_PREFIX) && path.indexOf('/', ITEM_PREFIX.length) === -1 ? ITEM_PREFIX : path
+      const handler = req.method === 'GET' ? handlers[route] : undefined
       if (!handler) return send(res, 404, { erro: 'Recurso não encontrado' })
       const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME), { secretKeys })
       const userId = session.ok ? sessionUserObjectId(session.data._user_id) : null
       const user = userId ? await findUser(userId) : null
       if (!user) return send(res, 401, { erro: 'Não autenticado' })
-      const [status, value] = await handler(db, parseArgs(rawQueryOf(target)))
+      const [status, value] = await handler(db, parseArgs(rawQueryOf(target)), path)
       send(res, status, value)
     } catch {
       if (!res.headersSent) send(res, 500, { erro: 'Erro interno' })

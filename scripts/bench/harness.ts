@@ -10,8 +10,13 @@ import { movementsJson } from '../../routes/shared/movements-json.js'
 import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from '../../routes/dashboard/queries.js'
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
+import { listFilter } from '../../routes/estoque-itens/list-handler.js'
+import { findItemByLegacyId } from '../../routes/shared/find-item.js'
+import { ITEM_PROJECTION } from '../../routes/shared/item-json.js'
+import { itemsCollection } from '../../routes/shared/collections.js'
+import { findMany } from '../../routes/shared/find-many.js'
 import { freePort } from '../dev/ports.js'
-import { loginSession, USER_AGENT } from './app-tier.js'
+import { LEGACY_ONLY_ROUTE, ROUTES, firstItemId, loginSession, routePath, USER_AGENT, type RouteKey } from './app-tier.js'
 import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
 import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
@@ -34,6 +39,10 @@ export type BenchOptions = {
   /** Emulated app↔database round trips, ms (0 = direct). */
   rtts: number[]
   scenarios: Scenario[]
+  /** The migrated routes driven (`BENCH_ROUTES`; default all of them). */
+  routes: RouteKey[]
+  /** Whether the proxy path is measured in the `cpu` scenario (`proxy` in `BENCH_ROUTES`; default yes). */
+  proxyPath: boolean
   /** Offered load of the fixed-rate (CPU per request) runs, req/s, per route and for the proxy path. */
   rates: Record<RouteKey | 'proxy', number>
   /** App-layer comparison data (small enough that the local server is not the bottleneck). */
@@ -68,19 +77,14 @@ export type Row = {
 
 export type BenchResult = { options: BenchOptions; rows: Row[]; meta: Record<string, string | number>; ceilings: Row[] }
 
-export const ROUTES = {
-  dashboard: '/api/dashboard',
-  hierarquia: '/api/estoque/hierarquia',
-  movimentacoes: '/api/movimentacoes?pagina=2&por_pagina=20',
-} as const
-export type RouteKey = keyof typeof ROUTES
-// A view only the legacy app serves (every migrated route would be answered by the gateway itself).
-const LEGACY_ONLY_ROUTE = '/api/diagnostico/requisicao'
+const ROUTE_KEYS = Object.keys(ROUTES) as RouteKey[]
 
 export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const list = (value: string | undefined, fallback: number[]) => (value ? value.split(',').map(Number) : fallback)
   const scenarios = (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : [...ALL_SCENARIOS]) as Scenario[]
   for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${s} (known: ${ALL_SCENARIOS.join(',')})`)
+  const routes = env.BENCH_ROUTES ? env.BENCH_ROUTES.split(',') : [...ROUTE_KEYS, 'proxy']
+  for (const r of routes) if (!(r in ROUTES) && r !== 'proxy') throw new Error(`BENCH_ROUTES: unknown route ${r} (known: ${ROUTE_KEYS.join(',')},proxy)`)
   return {
     durationSec: Number(env.BENCH_DURATION ?? 5),
     warmupSec: Number(env.BENCH_WARMUP ?? 1),
@@ -90,7 +94,9 @@ export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptio
     processes: list(env.BENCH_PROCESSES, [1, 2]),
     rtts: list(env.BENCH_RTTS, [0, 2]),
     scenarios,
-    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, proxy: 200, ...parseRates(env.BENCH_RATES) },
+    routes: ROUTE_KEYS.filter((r) => routes.includes(r)),
+    proxyPath: routes.includes('proxy'),
+    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, itens: 80, item: 150, proxy: 200, ...parseRates(env.BENCH_RATES) },
     appTier: { name: 'app', items: Number(env.BENCH_APP_ITEMS ?? 200), movements: Number(env.BENCH_APP_MOVEMENTS ?? 1000) },
     fullTier: { name: 'full', items: Number(env.BENCH_FULL_ITEMS ?? 2000), movements: Number(env.BENCH_FULL_MOVEMENTS ?? 200_000) },
     logDir: env.BENCH_LOG_DIR ?? path.join(root, '.cache/bench/logs'),
@@ -103,7 +109,7 @@ function parseRates(value: string | undefined): Partial<Record<RouteKey | 'proxy
   const rates: Partial<Record<RouteKey | 'proxy', number>> = {}
   for (const part of value ? value.split(',') : []) {
     const [key, rate] = part.split('=')
-    if (!key || !(key in ROUTES || key === 'proxy') || !(Number(rate) > 0)) throw new Error(`BENCH_RATES: expected route=req/s pairs (routes: ${Object.keys(ROUTES).join(', ')}, proxy), got ${part}`)
+    if (!key || !(key in ROUTES || key === 'proxy') || !(Number(rate) > 0)) throw new Error(`BENCH_RATES: expected route=req/s pairs (routes: ${ROUTE_KEYS.join(', ')}, proxy), got ${part}`)
     rates[key as RouteKey | 'proxy'] = Number(rate)
   }
   return rates
@@ -142,6 +148,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const stops: Array<() => Promise<void>> = []
   try {
     const tiers = new Map<string, Tier>()
+    const itemIds = new Map<string, string>()
     const needsApp = options.scenarios.some((s) => ['cpu', 'levers', 'ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
     if (needsApp) tiers.set('app', options.appTier)
     if (options.scenarios.includes('full') || options.scenarios.includes('ceiling')) tiers.set('full', options.fullTier)
@@ -149,7 +156,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const started = Date.now()
       await seed(client.db(`bench_${tier.name}`), { items: tier.items, movements: tier.movements })
       log(`bench: seeded ${tier.name} tier (${tier.items} items, ${tier.movements} movements) in ${Date.now() - started} ms`)
+      itemIds.set(tier.name, await firstItemId(client.db(`bench_${tier.name}`)))
     }
+    const pathOf = (routeKey: RouteKey, tier: Tier) => routePath(ROUTES[routeKey], itemIds.get(tier.name)!)
     const relays = new Map<number, number>()
     const dbFor = async (tier: Tier, rtt: number): Promise<DbTarget> => {
       if (rtt <= 0) return { uri: `${mongo.uri}?directConnection=true`, dbName: `bench_${tier.name}` }
@@ -225,7 +234,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // --- the local server is a JVM: its JIT needs warming before anything is measured (cold, it is 3-5× slower)
     for (const tier of tiers.values()) {
       const db = client.db(`bench_${tier.name}`)
-      for (const routeKey of Object.keys(ROUTES) as RouteKey[]) await ceiling(db, routeKey, 8, options.dbWarmupSec / 3)
+      for (const routeKey of options.routes) await ceiling(db, routeKey, itemIds.get(tier.name)!, 8, options.dbWarmupSec / 3)
     }
 
     // --- CPU per request at the same offered load (the headline): fixed rate, below every contender's ceiling
@@ -241,10 +250,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           targets.push([await startGatewayProc(ctx, db, legacy.url, n), 'gateway', n])
           targets.push([await startBare(ctx, db, n), 'bare-node', n])
         }
-        for (const [r, routeKey] of (Object.keys(ROUTES) as RouteKey[]).entries()) {
+        for (const [r, routeKey] of options.routes.entries()) {
           for (let i = 0; i < targets.length; i++) {
             const [target, kind, count] = targets[(i + r) % targets.length]!
-            await measure(target, { section: 'cpu', kind, processes: count, routeKey, path: ROUTES[routeKey], tier, rtt: 0, headers: session.headers, rate: options.rates[routeKey] })
+            await measure(target, { section: 'cpu', kind, processes: count, routeKey, path: pathOf(routeKey, tier), tier, rtt: 0, headers: session.headers, rate: options.rates[routeKey] })
           }
         }
       } finally {
@@ -252,11 +261,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       }
       // The proxy path: the gateway and nginx (same process count) in front of the legacy app and of a trivial
       // keep-alive upstream; only the proxy's own process tree is counted.
-      const upstream = missing.includes('nginx-light') ? undefined : await startNginx(ctx, 'cpu-upstream', 1, { body: '{"ok":true}\\n' })
+      const upstream = !options.proxyPath || missing.includes('nginx-light') ? undefined : await startNginx(ctx, 'cpu-upstream', 1, { body: '{"ok":true}\\n' })
       const n = Math.min(...options.processes)
       const proxies: Array<[Running, string, string]> = []
       try {
-        for (const [label, url, path] of [['legacy /api/diagnostico/requisicao', legacy.url, LEGACY_ONLY_ROUTE], ...(upstream ? [['trivial /x', upstream.url, '/x']] : [])] as Array<[string, string, string]>) {
+        const upstreams = options.proxyPath ? [['legacy /api/diagnostico/requisicao', legacy.url, LEGACY_ONLY_ROUTE], ...(upstream ? [['trivial /x', upstream.url, '/x']] : [])] : []
+        for (const [label, url, path] of upstreams as Array<[string, string, string]>) {
           const gateway = await startGatewayProc(ctx, db, url, n, {}, `gateway-${n} → ${label.split(' ')[0]}`)
           proxies.push([gateway, 'gateway', label])
           if (upstream) proxies.push([await startNginx(ctx, `cpu-proxy-${label.split(' ')[0]}`, n, { upstream: url }), 'nginx', label])
@@ -289,8 +299,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         for (const lever of LEVERS) {
           const gateway = await startGatewayProc(ctx, db, legacy.url, 1, lever.env, 'gateway-1')
           try {
-            for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
-              await measure(gateway, { section: 'levers', kind: 'gateway', processes: 1, routeKey, path: ROUTES[routeKey], tier, rtt: 0, headers, variant: lever.variant, connections: c, rate: options.rates[routeKey] })
+            for (const routeKey of options.routes) {
+              await measure(gateway, { section: 'levers', kind: 'gateway', processes: 1, routeKey, path: pathOf(routeKey, tier), tier, rtt: 0, headers, variant: lever.variant, connections: c, rate: options.rates[routeKey] })
             }
           } finally {
             await gateway.proc.stop()
@@ -305,10 +315,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     if (options.scenarios.includes('ceiling')) {
       for (const tier of tiers.values()) {
         const db = client.db(`bench_${tier.name}`)
-        for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+        for (const routeKey of options.routes) {
           // The 200,000-movement queries take ~0.5 s each on the local server: 64 at once would only queue.
           for (const c of tier.name === 'full' ? options.connections.filter((n) => n <= 16) : options.connections) {
-            const result = await ceiling(db, routeKey, c, options.durationSec)
+            const result = await ceiling(db, routeKey, itemIds.get(tier.name)!, c, options.durationSec)
             ceilings.push({ section: 'ceiling', contender: 'mongo-java-server', kind: 'db', processes: '-', route: routeKey, connections: c, rttMs: 0, tier: tier.name, result })
             log(`  ceiling   ${tier.name.padEnd(5)} ${routeKey.padEnd(13)} c=${String(c).padEnd(3)} → ${result.rps.toFixed(0)} route-query-sets/s p50 ${result.p50Ms.toFixed(2)} ms p99 ${result.p99Ms.toFixed(2)} ms`)
           }
@@ -322,9 +332,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         const viaRelay = rtt > 0 ? await new MongoClient((await dbFor(tier, rtt)).uri).connect() : undefined
         const db = (viaRelay ?? client).db(`bench_${tier.name}`)
         try {
-          for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+          for (const routeKey of options.routes) {
             for (const variant of [AS_SHIPPED, UNPROJECTED]) {
-              const result = await ceiling(variant === UNPROJECTED ? withoutProjections(db) : db, routeKey, c, options.durationSec)
+              const result = await ceiling(variant === UNPROJECTED ? withoutProjections(db) : db, routeKey, itemIds.get(tier.name)!, c, options.durationSec)
               ceilings.push({ section: 'queries', contender: 'mongo-java-server', kind: 'db', processes: '-', route: routeKey, connections: c, rttMs: rtt, tier: tier.name, variant, result })
               log(`  queries   ${routeKey.padEnd(13)} c=${c} rtt=${rtt} ${variant} → ${result.rps.toFixed(0)} route-query-sets/s p99 ${result.p99Ms.toFixed(2)} ms`)
             }
@@ -356,10 +366,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           try {
             // The local server's JIT keeps warming during the run, so whoever goes first is at a disadvantage:
             // the order of the contenders rotates from one route to the next.
-            for (const [r, routeKey] of (Object.keys(ROUTES) as RouteKey[]).entries()) {
+            for (const [r, routeKey] of options.routes.entries()) {
               for (let i = 0; i < targets.length; i++) {
                 const [target, kind, count] = targets[(i + r + rotation) % targets.length]!
-                await measure(target, { section, kind, processes: count, routeKey, path: ROUTES[routeKey], tier, rtt, headers: session.headers, variant: p.label, connections: conns })
+                await measure(target, { section, kind, processes: count, routeKey, path: pathOf(routeKey, tier), tier, rtt, headers: session.headers, variant: p.label, connections: conns })
               }
             }
             rotation++
@@ -401,14 +411,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         for (const v of variants) {
           const gateway = await startGatewayProc(ctx, db, legacy.url, 1, v.env, `gateway-1`, v.nodeArgs)
           try {
-            for (const routeKey of Object.keys(ROUTES) as RouteKey[]) {
+            for (const routeKey of options.routes) {
               let headers = v.headers === 'etag' ? session.headers : v.headers
               if (v.headers === 'etag') {
-                const first = await fetch(`${gateway.url}${ROUTES[routeKey]}`, { headers: session.headers })
+                const first = await fetch(`${gateway.url}${pathOf(routeKey, tier)}`, { headers: session.headers })
                 await first.body?.cancel()
                 headers = { ...session.headers, 'if-none-match': first.headers.get('etag') ?? '' }
               }
-              await measure(gateway, { section: 'features', kind: 'gateway', processes: 1, routeKey, path: ROUTES[routeKey], tier, rtt: 0, headers, variant: v.variant, connections: c })
+              await measure(gateway, { section: 'features', kind: 'gateway', processes: 1, routeKey, path: pathOf(routeKey, tier), tier, rtt: 0, headers, variant: v.variant, connections: c })
             }
           } finally {
             await gateway.proc.stop()
@@ -516,12 +526,14 @@ function withoutProjections(db: Db): Db {
 }
 
 /** The queries one request of `routeKey` runs (session lookup included), driven directly in a tight loop. */
-async function ceiling(db: Db, routeKey: RouteKey, concurrency: number, durationSec: number): Promise<LoadResult> {
+async function ceiling(db: Db, routeKey: RouteKey, itemId: string, concurrency: number, durationSec: number): Promise<LoadResult> {
   const users = db.collection('usuarios')
   const user = await users.findOne({ email: 'demo@estoque.local' })
   const once = async () => {
     await users.findOne({ _id: user!._id, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } })
     if (routeKey === 'hierarquia') return void (await findHierarchyItems(db, false))
+    if (routeKey === 'itens') return void (await findMany(itemsCollection(db), listFilter(new Map()), { projection: ITEM_PROJECTION, sort: { codigo: 1 } }))
+    if (routeKey === 'item') return void (await findItemByLegacyId(db, itemId))
     if (routeKey === 'movimentacoes') {
       const { docs } = await findMovementPage(db, {}, 20n, 20n)
       return void (await movementsJson(db, docs))

@@ -34,11 +34,12 @@ describe('bench harness (smoke)', () => {
       expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
       expect(row.peakRssBytes).toBeGreaterThan(0)
     }
-    expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * 3)
+    const routes = ['dashboard', 'hierarquia', 'movimentacoes', 'itens', 'item']
+    expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * routes.length)
     // CPU per request: every contender's process tree, every route, the proxy path (gateway, nginx and bare node, two upstreams).
     const cpuRows = result.rows.filter((row) => row.section === 'cpu')
     expect(cpuRows.map((row) => `${row.contender} ${row.route}`).sort()).toEqual(
-      ['legacy-2', 'fastapi-1', 'gateway-1', 'bare-node-1'].flatMap((c) => ['dashboard', 'hierarquia', 'movimentacoes'].map((r) => `${c} ${r}`)).sort(),
+      ['legacy-2', 'fastapi-1', 'gateway-1', 'bare-node-1'].flatMap((c) => routes.map((r) => `${c} ${r}`)).sort(),
     )
     expect(result.rows.filter((row) => row.section === 'cpu-proxy').map((row) => `${row.kind} ${row.route}`).sort()).toEqual(
       ['bare-proxy', 'gateway', 'library-proxy', 'library-proxy+hono', 'nginx'].flatMap((kind) => [`${kind} legacy /api/diagnostico/requisicao`, `${kind} trivial /x`]).sort(),
@@ -53,7 +54,7 @@ describe('bench harness (smoke)', () => {
     // Projections on and off, directly and through the emulated round trip, for every route.
     const queries = result.ceilings.filter((row) => row.section === 'queries')
     expect(queries.map((row) => `${row.route} ${row.rttMs} ${row.variant}`).sort()).toEqual(
-      ['dashboard', 'hierarquia', 'movimentacoes'].flatMap((route) => [0, 2].flatMap((rtt) => [AS_SHIPPED, UNPROJECTED].map((variant) => `${route} ${rtt} ${variant}`))).sort(),
+      routes.flatMap((route) => [0, 2].flatMap((rtt) => [AS_SHIPPED, UNPROJECTED].map((variant) => `${route} ${rtt} ${variant}`))).sort(),
     )
 
     const md = path.join(dir, 'benchmarks.md')

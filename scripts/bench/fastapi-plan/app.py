@@ -1,5 +1,5 @@
 """The seed's plan, for the benchmark only: FastAPI + PyMongo's async client (AsyncMongoClient, Motor's
-successor) serving the three migrated GET routes with the legacy JSON contract (docs/legacy-api.md).
+successor) serving the migrated GET routes the benchmark drives with the legacy JSON contract (docs/legacy-api.md).
 
 Auth: the same Flask session cookie is verified (itsdangerous, Flask's own serializer and settings) and the
 user is looked up like Flask-Login does ({_id, ativo: true}), so every request does the same DB work as the
@@ -11,6 +11,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
@@ -209,6 +210,39 @@ async def movimentacoes(request: Request):
                   .skip((pagina - 1) * por_pagina).limit(por_pagina).to_list())
     return jsonify({"movimentacoes": await movimentacoes_json(movs), "pagina": pagina, "por_pagina": por_pagina,
                     "total": total, "paginas": math.ceil(total / por_pagina)})
+
+
+def item_json(item):
+    return {"_id": str(item["_id"]), "codigo": item["codigo"], "nome": item["nome"],
+            "categoria": item.get("categoria"), "subcategoria": item.get("subcategoria"),
+            "unidade": item.get("unidade"), "quantidade": item["quantidade"],
+            "estoque_minimo": item["estoque_minimo"], "ativo": item.get("ativo"),
+            "criado_em": item.get("criado_em"), "atualizado_em": item.get("atualizado_em")}
+
+
+@app.get("/api/estoque/itens")
+async def listar_itens(request: Request):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    filtro = {"ativo": True}
+    q = request.query_params.get("q", "").strip()
+    if q:
+        padrao = {"$regex": re.escape(q), "$options": "i"}
+        filtro["$or"] = [{"codigo": padrao}, {"nome": padrao}]
+    categoria = request.query_params.get("categoria")
+    if categoria:
+        filtro["categoria"] = categoria
+    return jsonify({"itens": [item_json(i) async for i in db.itens.find(filtro).sort("codigo", 1)]})
+
+
+@app.get("/api/estoque/itens/{item_id}")
+async def obter_item(request: Request, item_id: str):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+    if item is None:
+        return erro("Item não encontrado", 404)
+    return jsonify(item_json(item))
 
 
 @app.get("/healthz")
