@@ -137,5 +137,21 @@ describe('pythonJsonDumps (Flask 3.1 jsonify) against Flask itself', () => {
 
   it('uses Python default separators when not compact', () => {
     expect(pythonJsonDumps({ erro: 'Erro interno', b: [1n, 2n] }, false)).toBe('{"b": [1, 2], "erro": "Erro interno"}')
+    // The same keys once more, compact: the encoded keys kept per shape carry their own separator.
+    expect(pythonJsonDumps({ erro: 'Erro interno', b: [1n, 2n] }, true)).toBe('{"b":[1,2],"erro":"Erro interno"}')
+  })
+
+  it('writes the same bytes for many documents of one shape, keys unsorted, escaped and past U+FFFF', () => {
+    const r = random(20261203)
+    const keys = ['zeta', '😀', 'a"b', '\uffff', 'é', '_id', 'A', 'line\nbreak']
+    const values = Array.from({ length: 300 }, () => Object.fromEntries(keys.map((k) => [k, randomValue(r, 2)])))
+    const expected = flaskDumps(values)
+    expect(values.map(ours)).toEqual(expected)
+  })
+
+  it('tells apart keys that join to the same text (a key may hold U+0000)', () => {
+    expect(ours({ 'a\u0000b': 1n, c: 2n })).toBe('{"a\\u0000b":1,"c":2}')
+    expect(ours({ a: 1n, 'b\u0000c': 2n })).toBe('{"a":1,"b\\u0000c":2}')
+    expect(ours({ 'a\u0000b': 3n, c: 4n })).toBe('{"a\\u0000b":3,"c":4}')
   })
 })

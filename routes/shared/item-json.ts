@@ -39,12 +39,11 @@ export const ITEM_PROJECTION: Record<ItemFieldName, 1> = Object.fromEntries(NAME
  */
 export function itemJson(item: Document): Record<ItemFieldName, unknown> {
   const out = {} as Record<ItemFieldName, unknown>
-  for (const name of NAMES) {
-    const read = ITEM_FIELDS[name].read
-    out[name] = read === 'str' ? pyStr(field(item, name)) : read === 'required' ? field(item, name) : get(item, name)
-  }
+  for (const [name, read] of READS) out[name] = read === 'str' ? pyStr(field(item, name)) : read === 'required' ? field(item, name) : get(item, name)
   return out
 }
+
+const READS = NAMES.map((name) => [name, ITEM_FIELDS[name].read] as const)
 
 export const ItemSchema = z
   .object(Object.fromEntries(NAMES.map((name) => [name, ITEM_FIELDS[name].schema])) as { [K in ItemFieldName]: (typeof ITEM_FIELDS)[K]['schema'] })
