@@ -1,4 +1,4 @@
-import type { Document } from 'mongodb'
+import type { Db, Document } from 'mongodb'
 import { jsonResponse } from '../../core/legacy-json.js'
 import type { RouteContext } from '../../core/route.js'
 import { pythonReEscape } from '../../compat/python/re-escape.js'
@@ -25,8 +25,13 @@ export function listFilter(args: Map<string, string>): Document {
   return filter
 }
 
-/** GET /api/estoque/itens: the legacy view `api_estoque.listar_itens`, sorted by codigo. */
+/** The items `listar_itens` shows for these query arguments, sorted by codigo. */
+export function findListedItems(db: Db, args: Map<string, string>): Promise<Document[]> {
+  return findMany(itemsCollection(db), listFilter(args), { projection: ITEM_PROJECTION, sort: { codigo: 1 } })
+}
+
+/** GET /api/estoque/itens: the legacy view `api_estoque.listar_itens`. */
 export async function handleEstoqueItensList(ctx: RouteContext): Promise<Response> {
-  const items = await findMany(itemsCollection(ctx.db), listFilter(ctx.args()), { projection: ITEM_PROJECTION, sort: { codigo: 1 } })
+  const items = await findListedItems(ctx.db, ctx.args())
   return jsonResponse({ itens: items.map(itemJson) })
 }

@@ -32,6 +32,9 @@ const NAMES = Object.keys(ITEM_FIELDS) as ItemFieldName[]
 /** The projection that reads exactly what `itemJson` shows. */
 export const ITEM_PROJECTION: Record<ItemFieldName, 1> = Object.fromEntries(NAMES.map((name) => [name, 1])) as Record<ItemFieldName, 1>
 
+// Each field with how the legacy reads it, as pairs for the loop below.
+const READS = NAMES.map((name) => [name, ITEM_FIELDS[name].read] as const)
+
 /**
  * One item as the legacy API shows it. Values stay as read (`promoteValues: false`): an int is written as an
  * int, a double as a float, a date as an http-date; a missing `codigo`, `nome`, `quantidade` or
@@ -42,8 +45,6 @@ export function itemJson(item: Document): Record<ItemFieldName, unknown> {
   for (const [name, read] of READS) out[name] = read === 'str' ? pyStr(field(item, name)) : read === 'required' ? field(item, name) : get(item, name)
   return out
 }
-
-const READS = NAMES.map((name) => [name, ITEM_FIELDS[name].read] as const)
 
 export const ItemSchema = z
   .object(Object.fromEntries(NAMES.map((name) => [name, ITEM_FIELDS[name].schema])) as { [K in ItemFieldName]: (typeof ITEM_FIELDS)[K]['schema'] })

@@ -26,11 +26,9 @@ import { buildTree } from '../../routes/estoque-hierarquia/build-tree.js'
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { parseListRequest } from '../../routes/movimentacoes/list-filter.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
-import { listFilter } from '../../routes/estoque-itens/list-handler.js'
+import { findListedItems } from '../../routes/estoque-itens/list-handler.js'
 import { findItemByLegacyId } from '../../routes/shared/find-item.js'
-import { ITEM_PROJECTION, itemJson } from '../../routes/shared/item-json.js'
-import { itemsCollection } from '../../routes/shared/collections.js'
-import { findMany } from '../../routes/shared/find-many.js'
+import { itemJson } from '../../routes/shared/item-json.js'
 
 const config = loadConfig(process.env)
 const workers = config.WEB_CONCURRENCY
@@ -70,8 +68,7 @@ if (workers > 1 && cluster.isPrimary) {
       return [200, { movimentacoes: await movementsJson(db, docs), pagina: request.pagina, por_pagina: request.porPagina, total: count, paginas: (count + request.porPagina - 1n) / request.porPagina }]
     },
     '/api/estoque/itens': async (db, args) => {
-      const items = await findMany(itemsCollection(db), listFilter(args), { projection: ITEM_PROJECTION, sort: { codigo: 1 } })
-      return [200, { itens: items.map(itemJson) }]
+      return [200, { itens: (await findListedItems(db, args)).map(itemJson) }]
     },
     // `/api/estoque/itens/<item_id>`: the id is the path's last segment.
     [ITEM_PREFIX]: async (db, _args, path) => {

@@ -10,11 +10,8 @@ import { movementsJson } from '../../routes/shared/movements-json.js'
 import { countMovementsBetween, findActiveItems, findLatestMovements, findWeekMovements } from '../../routes/dashboard/queries.js'
 import { findHierarchyItems } from '../../routes/estoque-hierarquia/query.js'
 import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
-import { listFilter } from '../../routes/estoque-itens/list-handler.js'
+import { findListedItems } from '../../routes/estoque-itens/list-handler.js'
 import { findItemByLegacyId } from '../../routes/shared/find-item.js'
-import { ITEM_PROJECTION } from '../../routes/shared/item-json.js'
-import { itemsCollection } from '../../routes/shared/collections.js'
-import { findMany } from '../../routes/shared/find-many.js'
 import { freePort } from '../dev/ports.js'
 import { LEGACY_ONLY_ROUTE, ROUTES, firstItemId, loginSession, routePath, USER_AGENT, type RouteKey } from './app-tier.js'
 import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
@@ -532,7 +529,7 @@ async function ceiling(db: Db, routeKey: RouteKey, itemId: string, concurrency: 
   const once = async () => {
     await users.findOne({ _id: user!._id, ativo: true }, { projection: { _id: 1, email: 1, nome: 1 } })
     if (routeKey === 'hierarquia') return void (await findHierarchyItems(db, false))
-    if (routeKey === 'itens') return void (await findMany(itemsCollection(db), listFilter(new Map()), { projection: ITEM_PROJECTION, sort: { codigo: 1 } }))
+    if (routeKey === 'itens') return void (await findListedItems(db, new Map()))
     if (routeKey === 'item') return void (await findItemByLegacyId(db, itemId))
     if (routeKey === 'movimentacoes') {
       const { docs } = await findMovementPage(db, {}, 20n, 20n)
