@@ -15,7 +15,7 @@ import { findItemByLegacyId } from '../../routes/shared/find-item.js'
 import { freePort } from '../dev/ports.js'
 import { LEGACY_ONLY_ROUTE, ROUTES, firstItemId, loginSession, routePath, USER_AGENT, type RouteKey } from './app-tier.js'
 import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
-import { drive, loadGeneratorName, type LoadResult } from './loadgen.js'
+import { drive, loadGeneratorName, warmByRequests, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
 import { ensureBenchVenv, ensureDebianPackages, peakRss, treeCpuMs } from './processes.js'
 
@@ -26,6 +26,8 @@ export type Tier = { name: string; items: number; movements: number }
 export type BenchOptions = {
   durationSec: number
   warmupSec: number
+  /** Requests sent as a closed loop before the timed warm-up (loadgen.ts, warmByRequests); 0: none. */
+  warmupRequests: number
   /** Warm-up of the local server's JIT per tier, before any measurement. */
   dbWarmupSec: number
   connections: number[]
@@ -85,6 +87,7 @@ export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptio
   return {
     durationSec: Number(env.BENCH_DURATION ?? 5),
     warmupSec: Number(env.BENCH_WARMUP ?? 1),
+    warmupRequests: Number(env.BENCH_WARMUP_REQUESTS ?? 0),
     dbWarmupSec: Number(env.BENCH_DB_WARMUP ?? 30),
     connections: list(env.BENCH_CONNECTIONS, [1, 16, 64]),
     appConnections: list(env.BENCH_APP_CONNECTIONS, list(env.BENCH_CONNECTIONS, [1, 16, 64])),
@@ -181,6 +184,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         log(`  ${target.name} ${path}: priming request failed (${(error as Error).message}); measuring anyway`)
       }
       // No warm-up on the database-bound tier: it would only queue more slow queries.
+      if (options.warmupRequests > 0 && !full) {
+        const failed = await warmByRequests(`${target.url}${path}`, headers, options.warmupRequests)
+        if (failed > 0) log(`  ${target.name} ${path}: ${failed} of ${options.warmupRequests} warm-up requests failed`)
+      }
       if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers, rate })
       for (const c of connections) {
         const durationSec = full ? Math.max(options.durationSec, 10) : options.durationSec

@@ -3,7 +3,7 @@
  * proxy path vs nginx; writes the generated section of docs/benchmarks.md and docs/benchmarks.svg.
  *
  * Knobs (env or --flags, e.g. `npm run bench -- --duration 2 --scenarios app --connections 64`):
- *   BENCH_DURATION (5 s), BENCH_WARMUP (1 s, per contender and route), BENCH_DB_WARMUP (30 s per tier), BENCH_CONNECTIONS (1,16,64), BENCH_PROCESSES (1,2), BENCH_RTTS (0,2),
+ *   BENCH_DURATION (5 s), BENCH_WARMUP (1 s, per contender and route), BENCH_WARMUP_REQUESTS (0: requests per contender and route sent as a closed loop over 4 connections before the timed warm-up), BENCH_DB_WARMUP (30 s per tier), BENCH_CONNECTIONS (1,16,64), BENCH_PROCESSES (1,2), BENCH_RTTS (0,2),
  *   BENCH_SCENARIOS (cpu,levers,ceiling,app,rec,full,features,proxy,upstream), BENCH_RATES (fixed-rate runs,
  *   req/s: dashboard=40,hierarquia=80,movimentacoes=100,itens=80,item=150,proxy=200), BENCH_ROUTES (the routes
  *   driven, `proxy` for the proxy path; default all: dashboard,hierarquia,movimentacoes,itens,item,proxy), BENCH_APP_CONNECTIONS (closed-loop app

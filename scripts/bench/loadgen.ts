@@ -72,3 +72,28 @@ async function runAutocannon({ url, connections, durationSec, headers }: LoadOpt
     requests: result.requests.total,
   }
 }
+
+/**
+ * `requests` requests as a closed loop over `concurrency` connections, sent from this process: warms a
+ * contender's JIT by work done, not time spent. V8 tiers code up by how often it runs, and the gateway carries
+ * far more code than bare node:http: at 40 req/s it was still optimizing functions two minutes in, its helper
+ * threads busy compiling (docs/benchmarks.md, "Warm-up by requests"). Returns the number of non-2xx/3xx answers and failures.
+ */
+export async function warmByRequests(url: string, headers: Record<string, string>, requests: number, concurrency = 4): Promise<number> {
+  let sent = 0
+  let failed = 0
+  const loop = async () => {
+    while (sent < requests) {
+      sent++
+      try {
+        const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
+        await response.arrayBuffer()
+        if (response.status >= 400) failed++
+      } catch {
+        failed++
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, loop))
+  return failed
+}

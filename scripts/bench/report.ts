@@ -137,7 +137,7 @@ export function renderMarkdown(result: BenchResult, chartFile: string): string {
   const { meta, options } = result
   const parts: string[] = []
   parts.push(
-    `Run ${meta.date}: Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, ${meta.memGb} GB; load generator \`${meta.loadgen}\` (1 thread); ${options.durationSec} s per measurement after a ${options.warmupSec} s warm-up; \`uptime\` load before ${meta.loadBefore}, after ${meta.loadAfter}. Tiers: app = ${options.appTier.items} items / ${options.appTier.movements} movements, full = ${options.fullTier.items} / ${options.fullTier.movements}. Peak RSS = sum of VmHWM over the contender's processes.`,
+    `Run ${meta.date}: Node ${meta.node}, ${meta.cpus} × ${meta.cpuModel}, ${meta.memGb} GB; load generator \`${meta.loadgen}\` (1 thread); ${options.durationSec} s per measurement after ${options.warmupRequests > 0 ? `${options.warmupRequests} requests (closed loop, 4 connections) and ` : ''}a ${options.warmupSec} s warm-up; \`uptime\` load before ${meta.loadBefore}, after ${meta.loadAfter}. Tiers: app = ${options.appTier.items} items / ${options.appTier.movements} movements, full = ${options.fullTier.items} / ${options.fullTier.movements}. Peak RSS = sum of VmHWM over the contender's processes.`,
   )
   if (result.rows.some((r) => r.section === 'cpu')) {
     parts.push('### CPU per request at the same offered load (fixed rate, app tier, RTT 0)\n')

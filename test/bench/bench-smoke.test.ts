@@ -15,6 +15,7 @@ describe('bench harness (smoke)', () => {
       ...defaultOptions({}),
       durationSec: 2,
       warmupSec: 0,
+      warmupRequests: 10,
       dbWarmupSec: 0.3,
       connections: [1],
       appConnections: [1],
