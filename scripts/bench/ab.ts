@@ -8,6 +8,7 @@
  * - Defaults: /api/dashboard, 15 req/s, 15 s, 3 rounds, 8 connections. Rate `0` is a closed loop (each connection
  *   sends its next request when the last is answered: the build's ceiling at that concurrency).
  * - `{item}` in the path is the data's first item id (`/api/estoque/itens/{item}`).
+ * - `WARMUP_REQUESTS=5000` sends that many requests to each build in a closed loop before the timed warm-up.
  * - `RTT_MS=2` puts the emulated database round trip (scripts/bench/delay-relay.ts, run inside this script)
  *   between the builds and MongoDB.
  * - `bare:<compiled dir>` runs that build's bare node:http reference instead, `proxy:<compiled dir>` its bare
@@ -22,7 +23,7 @@ import { routePath, runScript, withAppTier } from './app-tier.js'
 import { freePort } from '../dev/ports.js'
 import { root, SECRET_KEY, type DbTarget } from './contenders.js'
 import { startDelayRelay } from './delay-relay.js'
-import { drive } from './loadgen.js'
+import { drive, warmByRequests } from './loadgen.js'
 import { startProcess, treeCpuMs, treeCpuSplitMs, waitForUrl } from './processes.js'
 
 const logDir = path.join(root, '.cache/bench/ab')
@@ -73,7 +74,10 @@ async function main(): Promise<void> {
       for (const build of builds) stops.push(() => build.proc.stop())
       const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${requestPath}`, { headers }).then((r) => r.text())))
       console.log(`same body from every build: ${bodies.every((b) => b === bodies[0])} (${bodies[0]!.length} bytes)`)
-      // Warm-up (JIT of both builds and of the JVM database), left out of the figures.
+      // Warm-up (JIT of both builds and of the JVM database), left out of the figures: WARMUP_REQUESTS requests
+      // in a closed loop first (the gateway's JIT settles after thousands, docs/benchmarks.md), then 10 s at the rate.
+      const warmupRequests = Number(process.env.WARMUP_REQUESTS ?? 0)
+      if (warmupRequests > 0) for (const b of builds) await warmByRequests(`${b.url}${requestPath}`, headers, warmupRequests)
       for (const b of builds) await drive({ url: `${b.url}${requestPath}`, connections: 4, durationSec: 10, headers, rate: offered ?? 15 })
       // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
       const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
