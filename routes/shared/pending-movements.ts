@@ -48,10 +48,12 @@ async function revertPending(db: Db, itemId: ObjectId, pending: PendingMovement)
   const mine = { _id: itemId, [`${PENDING_FIELD}._id`]: pending._id }
   const pull = { $pull: { [PENDING_FIELD]: { _id: pending._id } } } as Document
   const exact = await itens.updateOne({ ...mine, quantidade: posterior }, { $set: { quantidade: anterior }, ...pull })
-  if (exact.matchedCount === 1) return
-  const delta = (plainNumber(anterior) as number) - (plainNumber(posterior) as number)
-  // A stored stock may be any BSON type (the legacy database is not validated), so `$inc` is not typed for it.
-  await itens.updateOne(mine, { ...({ $inc: { quantidade: new Double(delta) } } as Document), ...pull })
+  if (exact.matchedCount === 0) {
+    const delta = (plainNumber(anterior) as number) - (plainNumber(posterior) as number)
+    // A stored stock may be any BSON type (the legacy database is not validated), so `$inc` is not typed for it.
+    await itens.updateOne(mine, { ...({ $inc: { quantidade: new Double(delta) } } as Document), ...pull })
+  }
+  await dropEmptyPending(db, itemId)
 }
 
 /** Drops the entry; the field itself goes with the last entry, so a settled item has no trace of it. */
@@ -61,7 +63,18 @@ async function dropPending(db: Db, itemId: ObjectId, movementId: ObjectId): Prom
     { _id: itemId, [`${PENDING_FIELD}._id`]: movementId, [`${PENDING_FIELD}.1`]: { $exists: false } },
     { $unset: { [PENDING_FIELD]: '' } },
   )
-  if (only.matchedCount === 0) await itens.updateOne({ _id: itemId }, { $pull: { [PENDING_FIELD]: { _id: movementId } } } as Document)
+  if (only.matchedCount > 0) return
+  await itens.updateOne({ _id: itemId }, { $pull: { [PENDING_FIELD]: { _id: movementId } } } as Document)
+  await dropEmptyPending(db, itemId)
+}
+
+/**
+ * Two finishers can each `$pull` the other's last entry, leaving `[]`: whichever pulls last sees it here. A
+ * process that dies between the two steps leaves `[]`, which nothing reads (the recovery finds entries by
+ * `_id`, the legacy app named fields) and the item's next movement clears (`dropPending`'s first branch).
+ */
+async function dropEmptyPending(db: Db, itemId: ObjectId): Promise<void> {
+  await itemsCollection(db).updateOne({ _id: itemId, [PENDING_FIELD]: { $size: 0 } }, { $unset: { [PENDING_FIELD]: '' } })
 }
 
 export type RecoveryFilter = {
@@ -89,8 +102,6 @@ export async function recoverPendingMovements(db: Db, filter: RecoveryFilter, no
       result[(await finishPending(db, item._id, pending)) === 'applied' ? 'applied' : 'reverted'] += 1
     }
   }
-  // Two finishers can each $pull the other's last entry, leaving `[]` behind: tidy it.
-  if (!filter.movementId) await itemsCollection(db).updateMany({ [PENDING_FIELD]: { $size: 0 } }, { $unset: { [PENDING_FIELD]: '' } })
   return result
 }
 

@@ -80,7 +80,7 @@ async function race(baseUrl: string, prefix: string) {
       saidasRecorded: movements.filter((m) => m.tipo === 'saida').length,
       ajustesRecorded: movements.filter((m) => m.tipo === 'ajuste').length,
       negative: movements.filter((m) => Number(m.estoque_posterior) < 0).length + (Number(item.quantidade) < 0 ? 1 : 0),
-      // Entries left pending (an empty array is possible when two finishers race: the recovery pass tidies it).
+      // Entries left pending (an empty array is possible only if a finisher died between its `$pull` and its tidy).
       pending: ((item.movimentacoes_pendentes ?? []) as unknown[]).length,
     })
   }
