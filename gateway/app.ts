@@ -184,6 +184,7 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
         db: mongo.db,
         secretKeys,
         userLookup: createUserLookup(mongo.db.collection('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX }),
+        sessionCacheMax: config.SESSION_COOKIE_CACHE_MAX,
       }),
       // The breaker first: while it is open a run is refused at once, before it could queue for the database.
       admit: (work, kind) => control.breaker.run(() => admission.run(work, kind)),

@@ -67,9 +67,14 @@ export function unsignTimestamped(
   if (tsDot === -1) return { ok: false, reason: 'no-timestamp' }
   const timestamp = bytesToInt(itsdangerousBase64Decode(value.subarray(tsDot + 1)))
   if (timestamp === null) return { ok: false, reason: 'malformed-timestamp' }
-  const age = BigInt(options.nowSeconds) - timestamp
-  if (age > BigInt(options.maxAgeSeconds) || age < 0n) return { ok: false, reason: 'expired' }
+  if (!withinMaxAge(timestamp, options.maxAgeSeconds, options.nowSeconds)) return { ok: false, reason: 'expired' }
   return { ok: true, value: value.subarray(0, tsDot), timestamp: Number(timestamp) }
+}
+
+/** `TimestampSigner.unsign`'s age rule: `SignatureExpired` when older than `max_age` or from the future. */
+export function withinMaxAge(timestampSeconds: bigint | number, maxAgeSeconds: number, nowSeconds: number): boolean {
+  const age = BigInt(nowSeconds) - BigInt(timestampSeconds)
+  return age <= BigInt(maxAgeSeconds) && age >= 0n
 }
 
 function safeEqual(a: Buffer, b: Buffer): boolean {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { ObjectId, type Db } from 'mongodb'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { GatewayEnv } from '../env.js'
 import { encodeSession, openSession } from '../../compat/flask/session.js'
 import { encodeRememberCookie, sessionIdentifier } from '../../compat/flask/login.js'
@@ -31,9 +31,12 @@ function fakeDb() {
   return { db, queries }
 }
 
+// Every case runs with verified cookies remembered and without (the describe.each below).
+let sessionCacheMax = 0
+
 function appWith(secretKeys = ['current', 'previous']) {
   const { db, queries } = fakeDb()
-  const authenticate = loginRequired({ db, secretKeys })
+  const authenticate = loginRequired({ db, secretKeys, sessionCacheMax })
   // The dispatcher's use of the policy, reduced: a deferral is answered by "legacy" (418 here).
   const app = new Hono<GatewayEnv>()
   app.get('*', async (c) => {
@@ -53,7 +56,11 @@ const cookieFor = (userId: unknown, key = 'current') => `session=${encodeSession
 const get = (app: Hono<GatewayEnv>, cookie?: string, path = '/api/me') =>
   app.request(path, { headers: cookie === undefined ? {} : { cookie } })
 
-describe('loginRequired', () => {
+describe.each([0, 1000])('loginRequired (SESSION_COOKIE_CACHE_MAX %i)', (cacheMax) => {
+  beforeEach(() => {
+    sessionCacheMax = cacheMax
+  })
+
   it('sets the user from a valid session and loads it by _id, active only, projected', async () => {
     const { app, queries } = appWith()
     const response = await get(app, cookieFor(ACTIVE.toHexString()))

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb'
 import { getCookie, hasCookie } from '../../compat/werkzeug/cookies.js'
-import { DEFAULT_MAX_AGE_SECONDS, SESSION_COOKIE_NAME, openSession, type SessionData } from '../../compat/flask/session.js'
+import { DEFAULT_MAX_AGE_SECONDS, SESSION_COOKIE_NAME, type SessionData } from '../../compat/flask/session.js'
 import {
   REMEMBER_COOKIE_DURATION_SECONDS,
   REMEMBER_COOKIE_NAME,
@@ -10,6 +10,7 @@ import {
 import { jsonErrorResponse } from '../legacy-json.js'
 import { Defer } from '../route.js'
 import { savedSessionCookie } from './session-save.js'
+import { createSessionOpener } from './session-opener.js'
 import { REMEMBER_DELETE_COOKIE, rememberSetCookie } from './set-cookie.js'
 import { sessionUserObjectId } from './session-user-id.js'
 import type { SessionUser } from './session-user.js'
@@ -22,6 +23,8 @@ export type LoginRequiredDeps = {
   maxAgeSeconds?: number
   /** The user lookup (default: one query per request); see `createUserLookup` for the cached one. */
   userLookup?: UserLookup
+  /** Verified session cookies remembered (SESSION_COOKIE_CACHE_MAX; default 0: each one verified per request). */
+  sessionCacheMax?: number
 }
 
 export type AuthInput = {
@@ -63,12 +66,13 @@ export function loginRequired(deps: LoginRequiredDeps): (input: AuthInput) => Pr
   const maxAgeSeconds = deps.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS
   const secretKeys = [...deps.secretKeys]
   const secretKey = secretKeys[0]!
+  const openCookie = createSessionOpener({ secretKeys, maxAgeSeconds, maxEntries: deps.sessionCacheMax ?? 0 })
   const loadUser = (userId: unknown) => {
     const id = sessionUserObjectId(userId)
     return id ? findUser(id) : null
   }
   return async ({ cookieHeader, path, legacyIdentity }) => {
-    const session = openSession(getCookie(cookieHeader, SESSION_COOKIE_NAME), { secretKeys, maxAgeSeconds })
+    const session = openCookie(getCookie(cookieHeader, SESSION_COOKIE_NAME))
     const data = session.ok ? { ...session.data } : {}
     let modified = protectSession(data, legacyIdentity)
     let doc = await loadUser(data._user_id)

@@ -42,6 +42,8 @@ export const configSchema = z.object({
   /** How long an active session user is trusted without a lookup (0 = a lookup per request); see docs/auth.md. */
   SESSION_USER_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SESSION_USER_CACHE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Verified session cookies kept (LRU; the age rule is applied on every hit); 0 = verify every request's cookie. */
+  SESSION_COOKIE_CACHE_MAX: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   LEGACY_CONNECT_TIMEOUT_MS: positiveMs.default(2000),
   LEGACY_TIMEOUT_MS: positiveMs.default(60000),
   /** Reuse connections to the legacy app (off: a new connection per proxied request, for servers that mishandle reuse). */

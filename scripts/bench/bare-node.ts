@@ -12,7 +12,8 @@ import type { Db } from 'mongodb'
 import { loadConfig } from '../../gateway/config/config.js'
 import { createMongo } from '../../gateway/mongo/mongo.js'
 import { getCookie } from '../../compat/werkzeug/cookies.js'
-import { SESSION_COOKIE_NAME, openSession } from '../../compat/flask/session.js'
+import { SESSION_COOKIE_NAME } from '../../compat/flask/session.js'
+import { createSessionOpener } from '../../core/auth/session-opener.js'
 import { sessionUserObjectId } from '../../core/auth/session-user-id.js'
 import { sessionSecretKeys } from '../../core/auth/require-user.js'
 import { createUserLookup, type UserDoc } from '../../core/auth/user-lookup.js'
@@ -42,6 +43,7 @@ if (workers > 1 && cluster.isPrimary) {
   const { db } = createMongo(config)
   const secretKeys = sessionSecretKeys(config)
   // The gateway's own user lookup and cache settings, so both run the same queries.
+  const openSession = createSessionOpener({ secretKeys, maxEntries: config.SESSION_COOKIE_CACHE_MAX })
   const findUser = createUserLookup(db.collection<UserDoc>('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX })
 
   const send = (res: http.ServerResponse, status: number, value: unknown) => {
@@ -86,7 +88,7 @@ if (workers > 1 && cluster.isPrimary) {
       const route = path.startsWith(ITEM_PREFIX) && path.indexOf('/', ITEM_PREFIX.length) === -1 ? ITEM_PREFIX : path
       const handler = req.method === 'GET' ? handlers[route] : undefined
       if (!handler) return send(res, 404, { erro: 'Recurso não encontrado' })
-      const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME), { secretKeys })
+      const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME))
       const userId = session.ok ? sessionUserObjectId(session.data._user_id) : null
       const user = userId ? await findUser(userId) : null
       if (!user) return send(res, 401, { erro: 'Não autenticado' })
