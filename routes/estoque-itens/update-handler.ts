@@ -1,11 +1,11 @@
-import { Double } from 'mongodb'
+import { Double, type Db, type ObjectId } from 'mongodb'
 import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import type { RouteContext } from '../../core/route.js'
 import { isPyObject } from '../../compat/python/json-decode.js'
 import { legacyItemId } from '../shared/find-item.js'
 import { ITEM_PROJECTION, itemJson } from '../shared/item-json.js'
 import { legacyJsonBody } from '../shared/legacy-json-body.js'
-import { checkItemChanges } from './item-input.js'
+import { checkItemChanges, type ItemChanges } from './item-input.js'
 import { wouldWrite } from '../shared/shadow-write.js'
 import { itemsCollection } from '../shared/collections.js'
 
@@ -34,10 +34,15 @@ export async function handleEstoqueItensUpdate(ctx: RouteContext): Promise<Respo
   }
   // Shadow run: validated; whether the item exists decides the would-be answer, nothing is written.
   if (ctx.shadow) return (await itens.findOne({ _id }, { projection: { _id: 1 } })) ? wouldWrite(200) : jsonErrorResponse('Item não encontrado', 404)
-  const changes = { ...checked.value, atualizado_em: new Date() }
+  const updated = await updateItem(ctx.db, _id, checked.value)
+  return updated ? jsonResponse(updated) : jsonErrorResponse('Item não encontrado', 404)
+}
+
+/** The write: one atomic findOneAndUpdate; the item's JSON as stored right after it, or null if it is gone. */
+export async function updateItem(db: Db, _id: ObjectId, value: ItemChanges): Promise<Record<string, unknown> | null> {
+  const changes = { ...value, atualizado_em: new Date() }
   const stored = changes.estoque_minimo === undefined ? changes : { ...changes, estoque_minimo: new Double(changes.estoque_minimo) }
-  const updated = await itens.findOneAndUpdate({ _id }, { $set: stored }, { returnDocument: 'after', projection: ITEM_PROJECTION, promoteValues: false })
-  if (!updated) return jsonErrorResponse('Item não encontrado', 404)
+  const updated = await itemsCollection(db).findOneAndUpdate({ _id }, { $set: stored }, { returnDocument: 'after', projection: ITEM_PROJECTION, promoteValues: false })
   // `item.update(alteracoes)`: the values just set as Python holds them (a float stays a float).
-  return jsonResponse(itemJson({ ...updated, ...changes }))
+  return updated ? itemJson({ ...updated, ...changes }) : null
 }

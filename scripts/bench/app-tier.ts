@@ -9,7 +9,7 @@ import { startLegacy, type DbTarget, type Running } from './contenders.js'
 
 export const USER_AGENT = 'estoque-bench'
 
-/** The migrated routes the bench drives. */
+/** The migrated routes the bench drives: `[METHOD ]path`, GET when no method is given. */
 export const ROUTES = {
   dashboard: '/api/dashboard',
   hierarquia: '/api/estoque/hierarquia',
@@ -17,8 +17,36 @@ export const ROUTES = {
   itens: '/api/estoque/itens',
   // `{item}`: the data's first item by codigo (the seed's ids differ from one run to the next).
   item: '/api/estoque/itens/{item}',
+  // The writes: measured after every read of a scenario (they change what the reads return), then undone.
+  // An entrada of 1 on each of the first WRITE_ITEMS items in turn (writers spread over items, as in use).
+  registrar: 'POST /api/movimentacoes',
+  'item-update': 'PUT /api/estoque/itens/{item}',
 } as const
 export type RouteKey = keyof typeof ROUTES
+export const WRITE_ITEMS = 50
+
+/** One request of a route, as every contender and load generator gets it; `bodies` are sent in turn. */
+export type BenchRequest = { method: 'GET' | 'POST' | 'PUT'; path: string; bodies?: string[] }
+
+export function isWriteRoute(key: RouteKey): boolean {
+  return ROUTES[key].includes(' ')
+}
+
+/** The request of `key` on data whose first item is `itemId` (writeItemIds: `writeItems`). */
+export function benchRequest(key: RouteKey, itemId: string, writeItems: string[]): BenchRequest {
+  const [method, template] = isWriteRoute(key) ? (ROUTES[key].split(' ') as ['POST' | 'PUT', string]) : (['GET', ROUTES[key]] as const)
+  const path = routePath(template, itemId)
+  if (key === 'registrar') {
+    return { method, path, bodies: writeItems.map((id) => JSON.stringify({ item_id: id, tipo: 'entrada', quantidade: 1, observacao: 'bench' })) }
+  }
+  if (key === 'item-update') return { method, path, bodies: [JSON.stringify({ nome: 'Item do bench', estoque_minimo: 5 })] }
+  return { method, path }
+}
+
+/** The headers of `request` on top of the session's. */
+export function requestHeaders(request: BenchRequest, headers: Record<string, string>): Record<string, string> {
+  return request.bodies ? { ...headers, 'content-type': 'application/json' } : headers
+}
 // A view only the legacy app serves (every migrated route would be answered by the gateway itself).
 export const LEGACY_ONLY_ROUTE = '/api/diagnostico/requisicao'
 
@@ -31,6 +59,13 @@ export async function firstItemId(db: Db): Promise<string> {
   const first = await db.collection('itens').findOne({}, { sort: { codigo: 1 }, projection: { _id: 1 } })
   if (!first) throw new Error('bench: the data has no item')
   return String(first._id)
+}
+
+/** The ids the writes spread over: the first `count` active items by codigo. */
+export async function writeItemIds(db: Db, count = WRITE_ITEMS): Promise<string[]> {
+  const items = await db.collection('itens').find({ ativo: true }, { sort: { codigo: 1 }, projection: { _id: 1 }, limit: count }).toArray()
+  if (items.length === 0) throw new Error('bench: the data has no item')
+  return items.map((item) => String(item._id))
 }
 
 export type Session = { cookie: string; headers: Record<string, string> }
@@ -49,7 +84,7 @@ export async function loginSession(legacyUrl: string): Promise<Session> {
   return { cookie, headers: { cookie, 'user-agent': USER_AGENT } }
 }
 
-export type AppTier = { mongo: LocalMongo; db: DbTarget; legacy: Running; headers: Record<string, string>; itemId: string }
+export type AppTier = { mongo: LocalMongo; db: DbTarget; legacy: Running; headers: Record<string, string>; itemId: string; writeItems: string[] }
 
 /** The bench's app tier (200 items, 1000 movements) for the length of `run`, then everything stopped. */
 export async function withAppTier(logDir: string, run: (tier: AppTier) => Promise<void>): Promise<void> {
@@ -59,9 +94,10 @@ export async function withAppTier(logDir: string, run: (tier: AppTier) => Promis
     const db = { uri: `${mongo.uri}?directConnection=true`, dbName: 'bench_app' }
     await seed(client.db(db.dbName), { items: 200, movements: 1000 })
     const itemId = await firstItemId(client.db(db.dbName))
+    const writeItems = await writeItemIds(client.db(db.dbName))
     const legacy = await startLegacy({ logDir }, db, 1)
     try {
-      await run({ mongo, db, legacy, headers: (await loginSession(legacy.url)).headers, itemId })
+      await run({ mongo, db, legacy, headers: (await loginSession(legacy.url)).headers, itemId, writeItems })
     } finally {
       await legacy.proc.stop()
     }

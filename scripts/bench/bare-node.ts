@@ -1,6 +1,6 @@
 /**
  * Framework-cost reference for the benchmark: a bare `node:http` server running the gateway's own queries,
- * serializer and session check for the migrated GET routes the benchmark drives — no Hono, no dispatcher, no middleware,
+ * serializer and session check for the migrated routes the benchmark drives (reads and writes) — no Hono, no dispatcher, no middleware,
  * no logging, no metrics. What the gateway could reach if routing and middleware cost nothing.
  * It reads the gateway's own configuration (PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY:
  * node:cluster workers) and opens MongoDB through the gateway's own client, so both send the same commands:
@@ -30,6 +30,13 @@ import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 import { findListedItems } from '../../routes/estoque-itens/list-handler.js'
 import { findItemByLegacyId } from '../../routes/shared/find-item.js'
 import { itemJson } from '../../routes/shared/item-json.js'
+import { isPyObject, parsePythonJson, type PyJson } from '../../compat/python/json-decode.js'
+import { checkMovementBody } from '../../routes/movimentacoes/create-validate.js'
+import { applyMovement } from '../../routes/movimentacoes/apply-movement.js'
+import { isJsonMimetype } from '../../routes/shared/legacy-json-body.js'
+import { legacyItemId } from '../../routes/shared/find-item.js'
+import { checkItemChanges } from '../../routes/estoque-itens/item-input.js'
+import { updateItem } from '../../routes/estoque-itens/update-handler.js'
 
 const config = loadConfig(process.env)
 const workers = config.WEB_CONCURRENCY
@@ -46,14 +53,16 @@ if (workers > 1 && cluster.isPrimary) {
   const openSession = createSessionOpener({ secretKeys, maxEntries: config.SESSION_COOKIE_CACHE_MAX })
   const findUser = createUserLookup(db.collection<UserDoc>('usuarios'), { ttlMs: config.SESSION_USER_CACHE_TTL_MS, maxEntries: config.SESSION_USER_CACHE_MAX })
 
-  const send = (res: http.ServerResponse, status: number, value: unknown) => {
-    const body = `${legacyJsonText(value)}\n`
+  // `text`: a body already encoded (the movement write answers with its exact JSON text).
+  const send = (res: http.ServerResponse, status: number, value: unknown, text?: string) => {
+    const body = text ?? `${legacyJsonText(value)}\n`
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
     res.end(body)
   }
 
   const ITEM_PREFIX = '/api/estoque/itens/'
-  const handlers: Record<string, (db: Db, args: Map<string, string>, path: string) => Promise<[number, unknown]>> = {
+  type Handler = (db: Db, args: Map<string, string>, path: string, user: UserDoc, body: PyJson) => Promise<[number, unknown, string?]>
+  const handlers: Record<string, Handler> = {
     '/api/dashboard': async (db) => [200, await dashboardBody(db, startOfUtcDay(new Date()))],
     '/api/estoque/hierarquia': async (db, args) => {
       const incluir = (args.get('incluir_inativos') ?? 'false').toLowerCase()
@@ -78,6 +87,28 @@ if (workers > 1 && cluster.isPrimary) {
       return item ? [200, itemJson(item)] : [404, { erro: 'Item não encontrado' }]
     },
   }
+  // The writes: the gateway's own checks and writes (its stock compare-and-set, its one findOneAndUpdate).
+  const writes: Record<string, Handler> = {
+    'POST /api/movimentacoes': async (db, _args, _path, user, body) => {
+      const checked = checkMovementBody(body)
+      if (!checked.ok) return [400, { erro: checked.erro }]
+      const outcome = await applyMovement(db, checked.input, user.email)
+      return [outcome.status, undefined, outcome.text]
+    },
+    [`PUT ${ITEM_PREFIX}`]: async (db, _args, path, _user, body) => {
+      const _id = legacyItemId(path.slice(ITEM_PREFIX.length))
+      if (!isPyObject(body) || !_id) return [400, { erro: 'Dados inválidos' }]
+      const checked = checkItemChanges(body)
+      if (!checked.ok) return [400, { erro: checked.erro }]
+      const updated = await updateItem(db, _id, checked.value)
+      return updated ? [200, updated] : [404, { erro: 'Item não encontrado' }]
+    },
+  }
+  const readBody = async (req: http.IncomingMessage): Promise<PyJson> => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    return parsePythonJson(Buffer.concat(chunks))
+  }
 
   const server = http.createServer(async (req, res) => {
     try {
@@ -86,14 +117,16 @@ if (workers > 1 && cluster.isPrimary) {
       const path = q === -1 ? target : target.slice(0, q)
       if (path === '/healthz') return void res.end('ok')
       const route = path.startsWith(ITEM_PREFIX) && path.indexOf('/', ITEM_PREFIX.length) === -1 ? ITEM_PREFIX : path
-      const handler = req.method === 'GET' ? handlers[route] : undefined
+      const handler = req.method === 'GET' ? handlers[route] : writes[`${req.method} ${route}`]
       if (!handler) return send(res, 404, { erro: 'Recurso não encontrado' })
+      if (req.method !== 'GET' && !isJsonMimetype(req.headers['content-type'])) return send(res, 415, { erro: 'Tipo de conteúdo não suportado' })
       const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME))
       const userId = session.ok ? sessionUserObjectId(session.data._user_id) : null
       const user = userId ? await findUser(userId) : null
       if (!user) return send(res, 401, { erro: 'Não autenticado' })
-      const [status, value] = await handler(db, parseArgs(rawQueryOf(target)), path)
-      send(res, status, value)
+      const body = req.method === 'GET' ? null : await readBody(req)
+      const [status, value, text] = await handler(db, parseArgs(rawQueryOf(target)), path, user, body)
+      send(res, status, value, text)
     } catch {
       if (!res.headersSent) send(res, 500, { erro: 'Erro interno' })
     }

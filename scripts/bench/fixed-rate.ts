@@ -1,6 +1,6 @@
 /**
- * Open-loop load generator for the CPU-per-request runs: `node fixed-rate.js '<json options>'` sends GETs at
- * a fixed rate over at most `connections` keep-alive connections for `durationSec`, and prints one JSON
+ * Open-loop load generator for the CPU-per-request runs: `node fixed-rate.js '<json options>'` sends requests
+ * (GET, or `method` with `bodies` sent in turn) at a fixed rate over at most `connections` keep-alive connections for `durationSec`, and prints one JSON
  * line (a LoadResult). It runs in its own process, so its CPU is never counted as a contender's.
  *
  * Requests are scheduled at fixed instants (1/rate apart); a request whose instant comes while every
@@ -10,10 +10,20 @@
 import http from 'node:http'
 import type { LoadResult } from './loadgen.js'
 
-export type FixedRateOptions = { url: string; connections: number; durationSec: number; rate: number; headers: Record<string, string>; timeoutMs?: number }
+export type FixedRateOptions = {
+  url: string
+  connections: number
+  durationSec: number
+  rate: number
+  headers: Record<string, string>
+  method?: string
+  bodies?: string[]
+  timeoutMs?: number
+}
 
 export async function runFixedRate(options: FixedRateOptions): Promise<LoadResult> {
-  const { url, connections, durationSec, rate, headers } = options
+  const { url, connections, durationSec, rate, headers, method = 'GET' } = options
+  const bodies = (options.bodies ?? []).map((body) => Buffer.from(body))
   const timeoutMs = options.timeoutMs ?? 30_000
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections })
   const target = new URL(url)
@@ -28,13 +38,15 @@ export async function runFixedRate(options: FixedRateOptions): Promise<LoadResul
       else errors++
       if (--outstanding === 0) drained?.()
     }
-    const req = http.get({ agent, host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers, timeout: timeoutMs }, (res) => {
+    const body = bodies.length > 0 ? bodies[sent % bodies.length] : undefined
+    const req = http.request({ agent, method, host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, timeout: timeoutMs }, (res) => {
       res.on('data', () => {})
       res.on('end', () => finish((res.statusCode ?? 0) < 400))
       res.on('error', () => finish(false))
     })
     req.on('timeout', () => req.destroy(new Error('timeout')))
     req.on('error', () => finish(false))
+    req.end(body)
   }
   const interval = 1000 / rate
   const total = Math.max(1, Math.round(durationSec * rate))

@@ -2,7 +2,7 @@
 // contender (docs/benchmarks.md explains the sections). `npm run bench` runs it; test/bench runs a smoke.
 import os from 'node:os'
 import path from 'node:path'
-import { MongoClient, type Db, type Document, type Filter, type FindOptions } from 'mongodb'
+import { MongoClient, ObjectId, type Db, type Document, type Filter, type FindOptions } from 'mongodb'
 import { startJavaMongo, type LocalMongo } from '../local-mongo/index.js'
 import { seed } from '../seed/index.js'
 import { DAY_MS, startOfUtcDay } from '../../compat/werkzeug/http-date.js'
@@ -13,7 +13,7 @@ import { findMovementPage } from '../../routes/movimentacoes/list-query.js'
 import { findListedItems } from '../../routes/estoque-itens/list-handler.js'
 import { findItemByLegacyId } from '../../routes/shared/find-item.js'
 import { freePort } from '../dev/ports.js'
-import { LEGACY_ONLY_ROUTE, ROUTES, firstItemId, loginSession, routePath, USER_AGENT, type RouteKey } from './app-tier.js'
+import { LEGACY_ONLY_ROUTE, ROUTES, benchRequest, firstItemId, isWriteRoute, loginSession, requestHeaders, USER_AGENT, writeItemIds, type BenchRequest, type RouteKey } from './app-tier.js'
 import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
 import { drive, loadGeneratorName, warmByRequests, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
@@ -96,7 +96,7 @@ export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptio
     scenarios,
     routes: ROUTE_KEYS.filter((r) => routes.includes(r)),
     proxyPath: routes.includes('proxy'),
-    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, itens: 80, item: 150, proxy: 200, ...parseRates(env.BENCH_RATES) },
+    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, itens: 80, item: 150, registrar: 60, 'item-update': 80, proxy: 200, ...parseRates(env.BENCH_RATES) },
     appTier: { name: 'app', items: Number(env.BENCH_APP_ITEMS ?? 200), movements: Number(env.BENCH_APP_MOVEMENTS ?? 1000) },
     fullTier: { name: 'full', items: Number(env.BENCH_FULL_ITEMS ?? 2000), movements: Number(env.BENCH_FULL_MOVEMENTS ?? 200_000) },
     logDir: env.BENCH_LOG_DIR ?? path.join(root, '.cache/bench/logs'),
@@ -149,6 +149,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     const tiers = new Map<string, Tier>()
     const itemIds = new Map<string, string>()
+    const writeIds = new Map<string, string[]>()
+    const undoWrites = new Map<string, () => Promise<void>>()
     const needsApp = options.scenarios.some((s) => ['cpu', 'levers', 'ceiling', 'app', 'rec', 'features', 'proxy', 'upstream'].includes(s))
     if (needsApp) tiers.set('app', options.appTier)
     if (options.scenarios.includes('full') || options.scenarios.includes('ceiling')) tiers.set('full', options.fullTier)
@@ -157,8 +159,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await seed(client.db(`bench_${tier.name}`), { items: tier.items, movements: tier.movements })
       log(`bench: seeded ${tier.name} tier (${tier.items} items, ${tier.movements} movements) in ${Date.now() - started} ms`)
       itemIds.set(tier.name, await firstItemId(client.db(`bench_${tier.name}`)))
+      writeIds.set(tier.name, await writeItemIds(client.db(`bench_${tier.name}`)))
+      undoWrites.set(tier.name, await writeUndo(client.db(`bench_${tier.name}`)))
     }
-    const pathOf = (routeKey: RouteKey, tier: Tier) => routePath(ROUTES[routeKey], itemIds.get(tier.name)!)
+    const requestOf = (routeKey: RouteKey, tier: Tier) => benchRequest(routeKey, itemIds.get(tier.name)!, writeIds.get(tier.name)!)
+    const pathOf = (routeKey: RouteKey, tier: Tier) => requestOf(routeKey, tier).path
+    // Scenarios that compare variants of one contender read only: their writes would change the data between variants.
+    const readRoutes = options.routes.filter((r) => !isWriteRoute(r))
+    const writesIn = (routes: RouteKey[]) => routes.some(isWriteRoute)
     const relays = new Map<number, number>()
     const dbFor = async (tier: Tier, rtt: number): Promise<DbTarget> => {
       if (rtt <= 0) return { uri: `${mongo.uri}?directConnection=true`, dbName: `bench_${tier.name}` }
@@ -170,31 +178,34 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       return { uri: `mongodb://127.0.0.1:${relays.get(rtt)}/?directConnection=true`, dbName: `bench_${tier.name}` }
     }
 
-    type Measure = { section: string; kind: string; processes: number | string; routeKey: string; path: string; tier: Tier; rtt: number; headers: Record<string, string>; variant?: string; connections?: number[]; rate?: number }
+    type Measure = { section: string; kind: string; processes: number | string; routeKey: string; path: string; tier: Tier; rtt: number; headers: Record<string, string>; variant?: string; connections?: number[]; rate?: number; request?: BenchRequest }
     const measure = async (target: Running, m: Measure) => {
-      const { section, kind, processes, routeKey, path, tier, rtt, headers, variant, rate } = m
+      const { section, kind, processes, routeKey, path, tier, rtt, variant, rate } = m
+      // A write: its method, its bodies in turn, a JSON content type.
+      const send = m.request?.bodies ? { method: m.request.method, bodies: m.request.bodies } : {}
+      const headers = m.request ? requestHeaders(m.request, m.headers) : m.headers
       const connections = m.connections ?? options.connections
       // One request to completion first (cold imports, first connections; on the database-bound tier it also
       // waits until the previous run's queued queries have drained), so even 1 s runs measure something.
       const full = tier.name === 'full'
       try {
-        const prime = await fetch(`${target.url}${path}`, { headers, signal: AbortSignal.timeout(full ? 300_000 : 60_000) })
+        const prime = await fetch(`${target.url}${path}`, { method: send.method, body: send.bodies?.[0], headers, signal: AbortSignal.timeout(full ? 300_000 : 60_000) })
         await prime.arrayBuffer()
       } catch (error) {
         log(`  ${target.name} ${path}: priming request failed (${(error as Error).message}); measuring anyway`)
       }
       // No warm-up on the database-bound tier: it would only queue more slow queries.
       if (options.warmupRequests > 0 && !full) {
-        const failed = await warmByRequests(`${target.url}${path}`, headers, options.warmupRequests)
+        const failed = await warmByRequests(`${target.url}${path}`, headers, options.warmupRequests, 4, send)
         if (failed > 0) log(`  ${target.name} ${path}: ${failed} of ${options.warmupRequests} warm-up requests failed`)
       }
-      if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers, rate })
+      if (options.warmupSec > 0 && !full) await drive({ url: `${target.url}${path}`, connections: Math.min(16, Math.max(...connections)), durationSec: options.warmupSec, headers, rate, ...send })
       for (const c of connections) {
         const durationSec = full ? Math.max(options.durationSec, 10) : options.durationSec
         const run = async (seconds: number) => {
           const cpuBefore = treeCpuMs(target.proc.pid)
           const dbBefore = mongo.pid ? treeCpuMs(mongo.pid) : NaN
-          const result = await drive({ url: `${target.url}${path}`, connections: c, durationSec: seconds, headers, rate })
+          const result = await drive({ url: `${target.url}${path}`, connections: c, durationSec: seconds, headers, rate, ...send })
           // Closed-loop generators stop with requests in flight: let the server finish them (their CPU is
           // part of the run) before sampling again.
           if (!rate) await new Promise((resolve) => setTimeout(resolve, 250))
@@ -238,7 +249,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // --- the local server is a JVM: its JIT needs warming before anything is measured (cold, it is 3-5× slower)
     for (const tier of tiers.values()) {
       const db = client.db(`bench_${tier.name}`)
-      for (const routeKey of options.routes) await ceiling(db, routeKey, itemIds.get(tier.name)!, 8, options.dbWarmupSec / 3)
+      for (const routeKey of readRoutes) await ceiling(db, routeKey, itemIds.get(tier.name)!, 8, options.dbWarmupSec / 3)
     }
 
     // --- CPU per request at the same offered load (the headline): fixed rate, below every contender's ceiling
@@ -257,9 +268,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         for (const [r, routeKey] of options.routes.entries()) {
           for (let i = 0; i < targets.length; i++) {
             const [target, kind, count] = targets[(i + r) % targets.length]!
-            await measure(target, { section: 'cpu', kind, processes: count, routeKey, path: pathOf(routeKey, tier), tier, rtt: 0, headers: session.headers, rate: options.rates[routeKey] })
+            await measure(target, { section: 'cpu', kind, processes: count, routeKey, path: pathOf(routeKey, tier), tier, rtt: 0, headers: session.headers, rate: options.rates[routeKey], request: requestOf(routeKey, tier) })
           }
         }
+        if (writesIn(options.routes)) await undoWrites.get(tier.name)!()
       } finally {
         await stopAll(targets.slice(1).map(([target]) => target))
       }
@@ -303,7 +315,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         for (const lever of LEVERS) {
           const gateway = await startGatewayProc(ctx, db, legacy.url, 1, lever.env, 'gateway-1')
           try {
-            for (const routeKey of options.routes) {
+            for (const routeKey of readRoutes) {
               await measure(gateway, { section: 'levers', kind: 'gateway', processes: 1, routeKey, path: pathOf(routeKey, tier), tier, rtt: 0, headers, variant: lever.variant, connections: c, rate: options.rates[routeKey] })
             }
           } finally {
@@ -319,7 +331,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     if (options.scenarios.includes('ceiling')) {
       for (const tier of tiers.values()) {
         const db = client.db(`bench_${tier.name}`)
-        for (const routeKey of options.routes) {
+        for (const routeKey of readRoutes) {
           // The 200,000-movement queries take ~0.5 s each on the local server: 64 at once would only queue.
           for (const c of tier.name === 'full' ? options.connections.filter((n) => n <= 16) : options.connections) {
             const result = await ceiling(db, routeKey, itemIds.get(tier.name)!, c, options.durationSec)
@@ -336,7 +348,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         const viaRelay = rtt > 0 ? await new MongoClient((await dbFor(tier, rtt)).uri).connect() : undefined
         const db = (viaRelay ?? client).db(`bench_${tier.name}`)
         try {
-          for (const routeKey of options.routes) {
+          for (const routeKey of readRoutes) {
             for (const variant of [AS_SHIPPED, UNPROJECTED]) {
               const result = await ceiling(variant === UNPROJECTED ? withoutProjections(db) : db, routeKey, itemIds.get(tier.name)!, c, options.durationSec)
               ceilings.push({ section: 'queries', contender: 'mongo-java-server', kind: 'db', processes: '-', route: routeKey, connections: c, rttMs: rtt, tier: tier.name, variant, result })
@@ -373,9 +385,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
             for (const [r, routeKey] of options.routes.entries()) {
               for (let i = 0; i < targets.length; i++) {
                 const [target, kind, count] = targets[(i + r + rotation) % targets.length]!
-                await measure(target, { section, kind, processes: count, routeKey, path: pathOf(routeKey, tier), tier, rtt, headers: session.headers, variant: p.label, connections: conns })
+                await measure(target, { section, kind, processes: count, routeKey, path: pathOf(routeKey, tier), tier, rtt, headers: session.headers, variant: p.label, connections: conns, request: requestOf(routeKey, tier) })
               }
             }
+            if (writesIn(options.routes)) await undoWrites.get(tier.name)!()
             rotation++
           } finally {
             await stopAll(targets.map(([target]) => target))
@@ -415,7 +428,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         for (const v of variants) {
           const gateway = await startGatewayProc(ctx, db, legacy.url, 1, v.env, `gateway-1`, v.nodeArgs)
           try {
-            for (const routeKey of options.routes) {
+            for (const routeKey of readRoutes) {
               let headers = v.headers === 'etag' ? session.headers : v.headers
               if (v.headers === 'etag') {
                 const first = await fetch(`${gateway.url}${pathOf(routeKey, tier)}`, { headers: session.headers })
@@ -527,6 +540,22 @@ function withoutProjections(db: Db): Db {
       }
     },
   })
+}
+
+/**
+ * Takes the items as seeded; the returned function puts them back and deletes every movement added since (the
+ * seed's ids carry a fixed 2020 timestamp, every later id a later one), so the writes leave no trace.
+ */
+async function writeUndo(db: Db): Promise<() => Promise<void>> {
+  const items = await db.collection('itens').find({}, { promoteValues: false }).toArray()
+  const movements = await db.collection('movimentacoes').countDocuments()
+  const since = ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 1)
+  return async () => {
+    await db.collection('movimentacoes').deleteMany({ _id: { $gte: since } })
+    await db.collection('itens').bulkWrite(items.map((item) => ({ replaceOne: { filter: { _id: item._id }, replacement: item } })))
+    const left = await db.collection('movimentacoes').countDocuments()
+    if (left !== movements) throw new Error(`bench: ${left} movements after undoing the writes, ${movements} seeded`)
+  }
 }
 
 /** The queries one request of `routeKey` runs (session lookup included), driven directly in a tight loop. */

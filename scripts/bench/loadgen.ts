@@ -2,7 +2,7 @@
 // installed, else autocannon (npm), for closed-loop runs; scripts/bench/fixed-rate.ts for fixed-rate runs. Same
 // connections, duration, headers and URL for every contender.
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -11,7 +11,8 @@ import type { FixedRateOptions } from './fixed-rate.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export type LoadResult = { rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number }
-export type LoadOptions = { url: string; connections: number; durationSec: number; headers: Record<string, string> }
+/** `method` (default GET) with `bodies` sent in turn, one per request. */
+export type LoadOptions = { url: string; connections: number; durationSec: number; headers: Record<string, string>; method?: string; bodies?: string[] }
 
 const WRK = '/usr/bin/wrk'
 
@@ -32,12 +33,27 @@ async function runFixedRate(options: FixedRateOptions): Promise<LoadResult> {
   return JSON.parse(stdout) as LoadResult
 }
 
-async function runWrk({ url, connections, durationSec, headers }: LoadOptions): Promise<LoadResult> {
+async function runWrk({ url, connections, durationSec, headers, method, bodies }: LoadOptions): Promise<LoadResult> {
   const args = ['-t1', `-c${connections}`, `-d${durationSec}s`, '--latency', '--timeout', '30s']
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`)
+  if (method && method !== 'GET') args.push('-s', wrkScript(method, bodies ?? []))
   args.push(url)
   const { stdout } = await promisify(execFile)(WRK, args, { maxBuffer: 1 << 20 })
   return parseWrk(stdout)
+}
+
+/** A wrk script sending `method` with the bodies in turn (wrk adds the content-length). */
+function wrkScript(method: string, bodies: string[]): string {
+  const dir = path.join(root, '.cache/bench')
+  mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, `wrk-${method.toLowerCase()}.lua`)
+  // JSON strings are valid Lua long strings' content; the level-2 brackets cannot occur in them.
+  const list = bodies.map((body) => `[==[${body}]==]`).join(',\n')
+  writeFileSync(
+    file,
+    `wrk.method = "${method}"\nlocal bodies = {${list}}\nlocal i = 0\nrequest = function()\n  i = i % math.max(#bodies, 1) + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n`,
+  )
+  return file
 }
 
 export function parseWrk(out: string): LoadResult {
@@ -61,9 +77,10 @@ export function parseWrk(out: string): LoadResult {
   }
 }
 
-async function runAutocannon({ url, connections, durationSec, headers }: LoadOptions): Promise<LoadResult> {
+async function runAutocannon({ url, connections, durationSec, headers, method, bodies }: LoadOptions): Promise<LoadResult> {
   const { default: autocannon } = await import('autocannon')
-  const result = await autocannon({ url, connections, duration: durationSec, headers, timeout: 30 })
+  const requests = bodies?.map((body) => ({ method, body }))
+  const result = await autocannon({ url, connections, duration: durationSec, headers, timeout: 30, method, requests })
   return {
     rps: result.requests.average,
     p50Ms: result.latency.p50,
@@ -79,14 +96,15 @@ async function runAutocannon({ url, connections, durationSec, headers }: LoadOpt
  * far more code than bare node:http: at 40 req/s it was still optimizing functions two minutes in, its helper
  * threads busy compiling (docs/benchmarks.md, "Warm-up by requests"). Returns the number of non-2xx/3xx answers and failures.
  */
-export async function warmByRequests(url: string, headers: Record<string, string>, requests: number, concurrency = 4): Promise<number> {
+export async function warmByRequests(url: string, headers: Record<string, string>, requests: number, concurrency = 4, send: { method?: string; bodies?: string[] } = {}): Promise<number> {
   let sent = 0
   let failed = 0
   const loop = async () => {
     while (sent < requests) {
+      const body = send.bodies?.[sent % send.bodies.length]
       sent++
       try {
-        const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
+        const response = await fetch(url, { method: send.method, body, headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) })
         await response.arrayBuffer()
         if (response.status >= 400) failed++
       } catch {

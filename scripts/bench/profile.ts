@@ -1,14 +1,14 @@
 /**
  * `npx tsx scripts/bench/profile.ts [route] [seconds] [rate] [env...]`: the compiled gateway (one process) under
  * `node --cpu-prof` on the bench's app tier, driven by wrk (16 connections, `CONNECTIONS=64` for more; at `rate` req/s when given) on one
- * route (dashboard, hierarquia, movimentacoes, itens, item, proxy; `idle`: no requests at all) after a 10 s warm-up; prints the busy time of the measured
+ * route (a key of ROUTES in app-tier.ts, writes included; `proxy`; `idle`: no requests at all) after a 10 s warm-up; prints the busy time of the measured
  * run by where it goes (package / gateway layer), in µs per request too, and the top frames by self time. Extra `NAME=value`
  * arguments go to the gateway's environment; `PROGRAM=library-proxy` (with `UNDER_HONO=on`: under Hono) or
  * `PROGRAM=bare-node` profiles that reference instead of the gateway, to compare where a request's time goes.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { LEGACY_ONLY_ROUTE, ROUTES, routePath, runScript, withAppTier } from './app-tier.js'
+import { LEGACY_ONLY_ROUTE, ROUTES, benchRequest, requestHeaders, runScript, withAppTier, type BenchRequest, type RouteKey } from './app-tier.js'
 import { compileForBench, root, startGatewayProc } from './contenders.js'
 import { drive } from './loadgen.js'
 
@@ -60,21 +60,21 @@ export function summarize(profile: Profile, skipMs: number, top = 25, requests =
   return lines.join('\n')
 }
 
-const ROUTE_PATHS: Record<string, string> = { ...ROUTES, proxy: LEGACY_ONLY_ROUTE }
 
 async function main(): Promise<void> {
   const [route = 'dashboard', seconds = '10', ...rest] = process.argv.slice(2)
   const rate = /^\d+$/.test(rest[0] ?? '') ? Number(rest.shift()) : undefined
   const { PROGRAM: program, CONNECTIONS: connectionCount = '16', ...env } = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]))
   if (program !== undefined && program !== 'library-proxy' && program !== 'bare-node') throw new Error('PROGRAM: library-proxy or bare-node (or leave it out for the gateway)')
-  const target = route === 'idle' ? ROUTE_PATHS.dashboard : ROUTE_PATHS[route]
-  if (!target) throw new Error(`route: one of ${Object.keys(ROUTE_PATHS).join(', ')}`)
+  if (!(route in ROUTES) && route !== 'proxy' && route !== 'idle') throw new Error(`route: one of ${[...Object.keys(ROUTES), 'proxy', 'idle'].join(', ')}`)
   compileForBench()
   const logDir = path.join(root, '.cache/bench/profile')
   const profDir = path.join(logDir, 'cpuprofile')
   rmSync(profDir, { recursive: true, force: true })
   mkdirSync(profDir, { recursive: true })
-  await withAppTier(logDir, async ({ db, legacy, headers, itemId }) => {
+  await withAppTier(logDir, async ({ db, legacy, headers: session, itemId, writeItems }) => {
+    const request: BenchRequest = route === 'proxy' ? { method: 'GET', path: LEGACY_ONLY_ROUTE } : benchRequest(route === 'idle' ? 'dashboard' : (route as RouteKey), itemId, writeItems)
+    const headers = requestHeaders(request, session)
     let skipMs = 0
     let endMs = Infinity
     let requests = 0
@@ -84,15 +84,16 @@ async function main(): Promise<void> {
     // The reference proxies read their upstream from UPSTREAM.
     const gateway = await startGatewayProc({ logDir }, db, legacy.url, 1, program ? { UPSTREAM: legacy.url, ...env } : env, label, ['--cpu-prof', `--cpu-prof-dir=${profDir}`], entry)
     try {
-      const url = `${gateway.url}${routePath(target, itemId)}`
+      const url = `${gateway.url}${request.path}`
       const connections = Number(connectionCount)
-      await drive({ url, connections, durationSec: 10, headers, rate })
+      const send = { method: request.method, bodies: request.bodies }
+      await drive({ url, connections, durationSec: 10, headers, rate, ...send })
       skipMs = Date.now() - spawned
       if (route === 'idle') {
         await new Promise((resolve) => setTimeout(resolve, Number(seconds) * 1000))
         console.log(`idle for ${seconds} s after the warm-up`)
       } else {
-        const result = await drive({ url, connections, durationSec: Number(seconds), headers, rate })
+        const result = await drive({ url, connections, durationSec: Number(seconds), headers, rate, ...send })
         endMs = Date.now() - spawned
         requests = result.requests
         console.log(`${route}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms (start-up and the 10 s warm-up left out of the profile)`)

@@ -35,7 +35,9 @@ describe('bench harness (smoke)', () => {
       expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
       expect(row.peakRssBytes).toBeGreaterThan(0)
     }
-    const routes = ['dashboard', 'hierarquia', 'movimentacoes', 'itens', 'item']
+    // The writes too (POST a movement, PUT an item): measured after the reads, then undone.
+    const reads = ['dashboard', 'hierarquia', 'movimentacoes', 'itens', 'item']
+    const routes = [...reads, 'registrar', 'item-update']
     expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * routes.length)
     // CPU per request: every contender's process tree, every route, the proxy path (gateway, nginx and bare node, two upstreams).
     const cpuRows = result.rows.filter((row) => row.section === 'cpu')
@@ -55,7 +57,7 @@ describe('bench harness (smoke)', () => {
     // Projections on and off, directly and through the emulated round trip, for every route.
     const queries = result.ceilings.filter((row) => row.section === 'queries')
     expect(queries.map((row) => `${row.route} ${row.rttMs} ${row.variant}`).sort()).toEqual(
-      routes.flatMap((route) => [0, 2].flatMap((rtt) => [AS_SHIPPED, UNPROJECTED].map((variant) => `${route} ${rtt} ${variant}`))).sort(),
+      reads.flatMap((route) => [0, 2].flatMap((rtt) => [AS_SHIPPED, UNPROJECTED].map((variant) => `${route} ${rtt} ${variant}`))).sort(),
     )
 
     const md = path.join(dir, 'benchmarks.md')
@@ -64,6 +66,7 @@ describe('bench harness (smoke)', () => {
     expect(text).toContain('| contender | procs | route |')
     expect(text).toContain('| route | conns | offered req/s | contender | procs | CPU ms/req | ×legacy-2 |')
     expect(text).toMatch(/\| dashboard \| 1 \| 40 \| \*\*gateway-1\*\* \| 1 \| \*\*[\d.]+\*\* \| [\d.]+× \|/)
+    expect(text).toMatch(/\| registrar \| 1 \| 60 \| \*\*gateway-1\*\* \| 1 \| \*\*[\d.]+\*\* \| [\d.]+× \|/)
     expect(text).toContain('| route (upstream) | conns | offered req/s | contender | procs | CPU ms/req | ×nginx | ×bare node proxy |')
     expect(text).toContain(`| hierarquia | ${UNPROJECTED} | 1 | 2 ms |`)
     expect(text).toMatch(/\| legacy-1 \| 1 \| dashboard \| 1 \| 2 ms \| [\d,]+ \| 1\.00× \|/)

@@ -1,5 +1,7 @@
 """The seed's plan, for the benchmark only: FastAPI + PyMongo's async client (AsyncMongoClient, Motor's
-successor) serving the migrated GET routes the benchmark drives with the legacy JSON contract (docs/legacy-api.md).
+successor) serving the migrated routes the benchmark drives (the reads, the movement and the item update) with the
+legacy JSON contract (docs/legacy-api.md). The writes are the legacy views ported as they are: a read, then the
+writes (no compare-and-set: the legacy's lost update under concurrent movements is kept, as a straight port keeps it).
 
 Auth: the same Flask session cookie is verified (itsdangerous, Flask's own serializer and settings) and the
 user is looked up like Flask-Login does ({_id, ativo: true}), so every request does the same DB work as the
@@ -32,6 +34,7 @@ signer = URLSafeTimedSerializer(
 )
 MAX_AGE = 31 * 24 * 3600
 TIPOS = ("entrada", "saida", "ajuste")
+UNIDADES = ("un", "kg", "m", "l", "cx")
 SEM_CATEGORIA, SEM_SUBCATEGORIA = "Sem categoria", "Sem subcategoria"
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -242,6 +245,126 @@ async def obter_item(request: Request, item_id: str):
     item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
     if item is None:
         return erro("Item não encontrado", 404)
+    return jsonify(item_json(item))
+
+
+async def json_body(request: Request):
+    try:
+        dados = await request.json()
+    except ValueError:
+        return None
+    return dados if isinstance(dados, dict) else None
+
+
+@app.post("/api/movimentacoes")
+async def registrar(request: Request):
+    user = await current_user(request)
+    if not user:
+        return jsonify(NAO_AUTENTICADO, 401)
+    dados = await json_body(request)
+    if dados is None:
+        return erro("Dados inválidos")
+    item_id = dados.get("item_id")
+    if not isinstance(item_id, str) or not ObjectId.is_valid(item_id):
+        return erro("Item inválido")
+    tipo = dados.get("tipo")
+    if tipo not in TIPOS:
+        return erro("Tipo inválido")
+    try:
+        quantidade = float(dados.get("quantidade"))
+    except (TypeError, ValueError, OverflowError):
+        return erro("Quantidade inválida")
+    if not math.isfinite(quantidade):
+        return erro("Quantidade inválida")
+    if quantidade < 0 or (quantidade == 0 and tipo != "ajuste"):
+        return erro("Quantidade deve ser maior que zero")
+    observacao = dados.get("observacao")
+    if observacao is None:
+        observacao = ""
+    if not isinstance(observacao, str):
+        return erro("Observação inválida")
+    observacao = observacao.strip()
+    if len(observacao) > 500:
+        return erro("Observação muito longa")
+    item = await db.itens.find_one({"_id": ObjectId(item_id)})
+    if item is None:
+        return erro("Item não encontrado", 404)
+    if not item.get("ativo"):
+        return erro("Item inativo")
+    anterior = item["quantidade"]
+    if tipo == "entrada":
+        posterior = anterior + quantidade
+    elif tipo == "saida":
+        if quantidade > anterior:
+            return jsonify({"erro": "Estoque insuficiente", "disponivel": anterior}, 400)
+        posterior = anterior - quantidade
+    else:
+        posterior = quantidade
+    momento = datetime.now(timezone.utc)
+    await db.itens.update_one({"_id": item["_id"]}, {"$set": {"quantidade": float(posterior), "atualizado_em": momento}})
+    item["quantidade"] = float(posterior)
+    item["atualizado_em"] = momento
+    mov = {"item_id": item["_id"], "tipo": tipo, "quantidade": quantidade, "data": momento, "usuario": user["email"],
+           "observacao": observacao, "estoque_anterior": anterior, "estoque_posterior": float(posterior)}
+    await db.movimentacoes.insert_one(mov)
+    movimentacao = {"_id": str(mov["_id"]), "item_id": str(item["_id"]), "item_codigo": item.get("codigo"),
+                    "item_nome": item.get("nome"), "tipo": tipo, "quantidade": quantidade, "data": momento,
+                    "usuario": user["email"], "observacao": observacao, "estoque_anterior": anterior,
+                    "estoque_posterior": float(posterior)}
+    return jsonify({"movimentacao": movimentacao, "item": item_json(item)}, 201)
+
+
+def _texto(valor):
+    if valor is None:
+        return None
+    if not isinstance(valor, str):
+        raise ValueError(valor)
+    return valor.strip() or None
+
+
+def _numero(valor, padrao=0.0):
+    if valor is None or valor == "":
+        return padrao
+    numero = float(valor)
+    if not math.isfinite(numero) or numero < 0:
+        raise ValueError(valor)
+    return numero
+
+
+@app.put("/api/estoque/itens/{item_id}")
+async def atualizar_item(request: Request, item_id: str):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    dados = await json_body(request)
+    if dados is None:
+        return erro("Dados inválidos")
+    item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+    if item is None:
+        return erro("Item não encontrado", 404)
+    alteracoes = {}
+    if "nome" in dados:
+        nome = dados["nome"]
+        if not isinstance(nome, str) or not nome.strip():
+            return erro("Nome inválido")
+        alteracoes["nome"] = nome.strip()
+    for campo in ("categoria", "subcategoria"):
+        if campo in dados:
+            try:
+                alteracoes[campo] = _texto(dados[campo])
+            except ValueError:
+                return erro("Categoria inválida")
+    if "unidade" in dados:
+        if dados["unidade"] not in UNIDADES:
+            return erro("Unidade inválida")
+        alteracoes["unidade"] = dados["unidade"]
+    if "estoque_minimo" in dados:
+        try:
+            alteracoes["estoque_minimo"] = _numero(dados["estoque_minimo"])
+        except (TypeError, ValueError, OverflowError):
+            return erro("Quantidade inválida")
+    alteracoes["atualizado_em"] = datetime.now(timezone.utc)
+    await db.itens.update_one({"_id": item["_id"]}, {"$set": alteracoes})
+    item.update(alteracoes)
     return jsonify(item_json(item))
 
 
