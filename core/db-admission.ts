@@ -35,7 +35,7 @@ export type DbAdmissionObserver = {
   rejected(reason: DbBusyError['reason']): void
 }
 
-type Waiter = { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
+type Waiter = { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout; kind: string | undefined }
 
 export class DbAdmission {
   private active = 0
@@ -66,13 +66,15 @@ export class DbAdmission {
   /**
    * Runs `work` once admitted; rejects with DbBusyError (without running it) when the queue is full or the
    * wait too long. `kind` groups works of like cost for the adaptive limit (the route's name); a run without
-   * one is admitted under the limit but does not move it (its time is not the database's: an upload).
+   * one (a write) does not move it and is admitted under `maxConcurrent`, not under the adaptive limit: its
+   * few point operations are not the scans the limit exists for, and a limit only reads teach would stay at
+   * its floor under writes alone. It still waits its turn behind a queue.
    */
   async run<T>(work: () => Promise<T>, kind?: string): Promise<T> {
     if (this.options.maxConcurrent <= 0) return work()
     let started = performance.now()
-    if (this.active >= this.limit || this.waiting > 0) {
-      await this.enqueue()
+    if (this.active >= this.limitFor(kind) || this.waiting > 0) {
+      await this.enqueue(kind)
       const admittedAt = performance.now()
       this.observer?.admitted((admittedAt - started) / 1000)
       started = admittedAt
@@ -88,13 +90,18 @@ export class DbAdmission {
     }
   }
 
-  private enqueue(): Promise<void> {
+  private limitFor(kind: string | undefined): number {
+    return kind === undefined ? this.options.maxConcurrent : this.limit
+  }
+
+  private enqueue(kind: string | undefined): Promise<void> {
     if (this.waiting >= this.options.maxQueued) {
       this.observer?.rejected('queue-full')
       return Promise.reject(new DbBusyError(`database admission queue full (${this.options.maxQueued} waiting)`, 'queue-full'))
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
+        kind,
         resolve,
         reject,
         timer: setTimeout(() => {
@@ -108,10 +115,10 @@ export class DbAdmission {
     })
   }
 
-  /** The slot passes straight to the oldest waiter (`active` unchanged), or is freed; a raised limit admits more. */
+  /** Frees the slot, then admits the oldest waiters while they fit under their limit (a raised limit admits more). */
   private release(): void {
-    if (this.active > this.limit || !this.admitNext()) this.active--
-    while (this.active < this.limit && this.admitNext()) this.active++
+    this.active--
+    while (this.head < this.queue.length && this.active < this.limitFor(this.queue[this.head]!.kind) && this.admitNext()) this.active++
   }
 
   private admitNext(): boolean {

@@ -128,6 +128,28 @@ describe('dispatch', () => {
     expect(kinds).toEqual(['ok', 'ok', undefined])
   })
 
+  it("reads a write's body before its run waits for a slot, and leaves its errors to the handler", async () => {
+    let ended = false
+    const seen: boolean[] = []
+    const { app, legacyCalls } = appWith(undefined, undefined, (work) => {
+      seen.push(ended)
+      return work()
+    })
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        controller.enqueue(new TextEncoder().encode('abc'))
+        controller.close()
+        ended = true
+      },
+    })
+    await app.request('/api/defer', { method: 'POST', body, duplex: 'half' } as RequestInit)
+    expect(seen).toEqual([true])
+    expect(legacyCalls).toEqual([{ path: '/api/defer', body: 'abc' }])
+    // Over the limit: still the handler's 413, at the point it reads.
+    expect((await app.request('/api/defer', { method: 'POST', body: '0123456789' })).status).toBe(413)
+  })
+
   it('answers the legacy 500 body itself without fallback', async () => {
     const { app } = appWith()
     const response = await app.request('/api/broken2')

@@ -25,6 +25,12 @@ export type RouteDeclaration = {
   auth: 'login_required' | 'none'
   /** Request bodies above this are refused with the legacy 413 (default BODY_LIMIT_BYTES). */
   bodyLimitBytes?: number
+  /**
+   * `streamed`: the handler consumes the body as a stream while it runs (an upload); `unread`: it never reads
+   * it. Otherwise a write's body is read whole (up to the limit) before its run waits for a database slot, so
+   * a slow client holds none.
+   */
+  body?: 'streamed' | 'unread'
   /** Automatic rollback guards (core/guard-policy.ts); overridable by ROUTES_FILE and live overrides. */
   guards?: GuardPolicy
   /**

@@ -10,6 +10,7 @@ export const estoqueItensDelete = defineRoute({
   methods: ['DELETE'],
   rule: '/api/estoque/itens/<item_id>',
   mode: 'migrated',
+  body: 'unread',
   // Shadow: the would-be answer (404 or not) is compared; an accepted delete is not read back (`not-compared`).
   shadow: { compareWrites: 'validation-only' },
   auth: 'login_required',

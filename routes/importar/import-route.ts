@@ -32,6 +32,7 @@ export const importItems = defineRoute({
   mode: 'migrated',
   auth: 'login_required',
   bodyLimitBytes: IMPORT_LIMITS.maxContentLength,
+  body: 'streamed',
   openapi: {
     tags: ['estoque'],
     summary: 'Create or update items from a CSV (codigo,nome,categoria,subcategoria,unidade,quantidade,estoque_minimo)',

@@ -7,7 +7,8 @@
  * and database CPU ms/request with req/s, p50/p99 and the load average, then the totals.
  * - Defaults: /api/dashboard, 15 req/s, 15 s, 3 rounds, 8 connections. Rate `0` is a closed loop (each connection
  *   sends its next request when the last is answered: the build's ceiling at that concurrency).
- * - `{item}` in the path is the data's first item id (`/api/estoque/itens/{item}`).
+ * - `{item}` in the path is the data's first item id (`/api/estoque/itens/{item}`); a key of ROUTES in app-tier.ts
+ *   instead of a path sends that route's request, the writes' methods and bodies included (`registrar`).
  * - `WARMUP_REQUESTS=5000` sends that many requests to each build in a closed loop before the timed warm-up.
  * - `RTT_MS=2` puts the emulated database round trip (scripts/bench/delay-relay.ts, run inside this script)
  *   between the builds and MongoDB.
@@ -19,7 +20,7 @@
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { routePath, runScript, withAppTier } from './app-tier.js'
+import { ROUTES, benchRequest, requestHeaders, routePath, runScript, withAppTier, type BenchRequest, type RouteKey } from './app-tier.js'
 import { freePort } from '../dev/ports.js'
 import { root, SECRET_KEY, type DbTarget } from './contenders.js'
 import { startDelayRelay } from './delay-relay.js'
@@ -54,11 +55,14 @@ async function main(): Promise<void> {
   const specs = at < 0 ? args : args.slice(0, at)
   const [target = '/api/dashboard', rate = '15', seconds = '15', rounds = '3', connections = '8'] = at < 0 ? [] : args.slice(at)
   const offered = Number(rate) > 0 ? Number(rate) : undefined
-  if (!target.startsWith('/')) throw new Error(`not a compiled dir nor a path: ${target}`)
+  if (!target.startsWith('/') && !(target in ROUTES)) throw new Error(`not a compiled dir, a path nor a route: ${target}`)
   if (specs.length < 2) throw new Error('usage: ab.ts <compiled dir A> <compiled dir B> [more builds] [path] [rate] [seconds] [rounds] [connections]')
   const rttMs = Number(process.env.RTT_MS ?? 0)
-  await withAppTier(logDir, async ({ mongo, db: direct, legacy, headers, itemId }) => {
-    const requestPath = routePath(target, itemId)
+  await withAppTier(logDir, async ({ mongo, db: direct, legacy, headers: session, itemId, writeItems }) => {
+    const request: BenchRequest = target in ROUTES ? benchRequest(target as RouteKey, itemId, writeItems) : { method: 'GET', path: routePath(target, itemId) }
+    const requestPath = request.path
+    const headers = requestHeaders(request, session)
+    const send = { method: request.method, bodies: request.bodies }
     const stops: Array<() => Promise<void>> = []
     let db = direct
     try {
@@ -72,13 +76,14 @@ async function main(): Promise<void> {
       const builds = []
       for (const [i, spec] of specs.entries()) builds.push(await startBuild(String.fromCharCode(65 + i), spec, db, legacy.url))
       for (const build of builds) stops.push(() => build.proc.stop())
-      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${requestPath}`, { headers }).then((r) => r.text())))
-      console.log(`same body from every build: ${bodies.every((b) => b === bodies[0])} (${bodies[0]!.length} bytes)`)
+      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${requestPath}`, { headers, method: send.method, body: send.bodies?.[0] }).then((r) => r.text())))
+      // A write's answers differ by their ids and times.
+      if (!send.bodies) console.log(`same body from every build: ${bodies.every((b) => b === bodies[0])} (${bodies[0]!.length} bytes)`)
       // Warm-up (JIT of both builds and of the JVM database), left out of the figures: WARMUP_REQUESTS requests
       // in a closed loop first (the gateway's JIT settles after thousands, docs/benchmarks.md), then 10 s at the rate.
       const warmupRequests = Number(process.env.WARMUP_REQUESTS ?? 0)
-      if (warmupRequests > 0) for (const b of builds) await warmByRequests(`${b.url}${requestPath}`, headers, warmupRequests)
-      for (const b of builds) await drive({ url: `${b.url}${requestPath}`, connections: 4, durationSec: 10, headers, rate: offered ?? 15 })
+      if (warmupRequests > 0) for (const b of builds) await warmByRequests(`${b.url}${requestPath}`, headers, warmupRequests, 4, send)
+      for (const b of builds) await drive({ url: `${b.url}${requestPath}`, connections: 4, durationSec: 10, headers, rate: offered ?? 15, ...send })
       // What each costs with no request at all (timers, polling, monitoring), shared by the requests of a round.
       const idle0 = builds.map((b) => treeCpuMs(b.proc.pid))
       await new Promise((resolve) => setTimeout(resolve, 10_000))
@@ -88,7 +93,7 @@ async function main(): Promise<void> {
         for (const b of r % 2 ? [...builds].reverse() : builds) {
           const cpu0 = treeCpuSplitMs(b.proc.pid)
           const db0 = treeCpuMs(mongo.pid!)
-          const res = await drive({ url: `${b.url}${requestPath}`, connections: Number(connections), durationSec: Number(seconds), headers, rate: offered })
+          const res = await drive({ url: `${b.url}${requestPath}`, connections: Number(connections), durationSec: Number(seconds), headers, rate: offered, ...send })
           const cpu1 = treeCpuSplitMs(b.proc.pid)
           const user = cpu1.userMs - cpu0.userMs
           const cpu = user + cpu1.systemMs - cpu0.systemMs
