@@ -100,8 +100,8 @@ describe('DbAdmission', () => {
     expect([admission.running, admission.waiting]).toEqual([0, 0])
   })
 
-  it('admits a run without a kind (a write) under maxConcurrent, not the adaptive limit, and does not let its time move it', async () => {
-    const admission = new DbAdmission({ maxConcurrent: 8, maxQueued: 100, queueTimeoutMs: 10_000, adaptive: true })
+  it('admits a run without a kind (a write) under maxConcurrentWrites, not the adaptive limit, and does not let its time move it', async () => {
+    const admission = new DbAdmission({ maxConcurrent: 8, maxConcurrentWrites: 12, maxQueued: 100, queueTimeoutMs: 10_000, adaptive: true })
     for (let i = 0; i < 8; i++) await admission.run(async () => undefined, 'route')
     const before = admission.limit
     let running = 0
@@ -115,7 +115,7 @@ describe('DbAdmission', () => {
     for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 16 }, upload))
     expect(before).toBe(2)
     expect(admission.limit).toBe(before)
-    expect(peak).toBe(8)
+    expect(peak).toBe(12)
     expect([admission.running, admission.waiting]).toEqual([0, 0])
   })
 

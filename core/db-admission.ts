@@ -12,6 +12,8 @@
  */
 export type DbAdmissionOptions = {
   maxConcurrent: number
+  /** Runs without a kind (writes) are admitted while fewer than this many run (default maxConcurrent): the pool size. */
+  maxConcurrentWrites?: number
   maxQueued: number
   queueTimeoutMs: number
   /** Adapt the limit between 2 and maxConcurrent to the latency the database gives (AdaptiveLimit). */
@@ -66,9 +68,10 @@ export class DbAdmission {
   /**
    * Runs `work` once admitted; rejects with DbBusyError (without running it) when the queue is full or the
    * wait too long. `kind` groups works of like cost for the adaptive limit (the route's name); a run without
-   * one (a write) does not move it and is admitted under `maxConcurrent`, not under the adaptive limit: its
-   * few point operations are not the scans the limit exists for, and a limit only reads teach would stay at
-   * its floor under writes alone. It still waits its turn behind a queue.
+   * one (a write) does not move it and is admitted under `maxConcurrentWrites`, not under the adaptive limit:
+   * its few point operations by `_id` are not the scans the limit exists for, a limit only reads teach would
+   * stay at its floor under writes alone, and a write is several round trips, which want more of them in
+   * flight. It still waits its turn behind a queue.
    */
   async run<T>(work: () => Promise<T>, kind?: string): Promise<T> {
     if (this.options.maxConcurrent <= 0) return work()
@@ -91,7 +94,7 @@ export class DbAdmission {
   }
 
   private limitFor(kind: string | undefined): number {
-    return kind === undefined ? this.options.maxConcurrent : this.limit
+    return kind === undefined ? (this.options.maxConcurrentWrites ?? this.options.maxConcurrent) : this.limit
   }
 
   private enqueue(kind: string | undefined): Promise<void> {

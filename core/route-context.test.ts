@@ -9,7 +9,7 @@ const streamOf = (...parts: string[]) =>
       controller.close()
     },
   })
-const post = (body: BodyInit, headers: Record<string, string> = {}) => new Request('http://x/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit)
+const post = (body: RequestInit['body'], headers: Record<string, string> = {}) => new Request('http://x/', { method: 'POST', body, headers, duplex: 'half' } as RequestInit)
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
 
 describe('readBody', () => {
