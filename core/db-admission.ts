@@ -12,8 +12,6 @@
  */
 export type DbAdmissionOptions = {
   maxConcurrent: number
-  /** Runs without a kind (writes) are admitted while fewer than this many run (default maxConcurrent): the pool size. */
-  maxConcurrentWrites?: number
   maxQueued: number
   queueTimeoutMs: number
   /** Adapt the limit between 2 and maxConcurrent to the latency the database gives (AdaptiveLimit). */
@@ -37,7 +35,7 @@ export type DbAdmissionObserver = {
   rejected(reason: DbBusyError['reason']): void
 }
 
-type Waiter = { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout; kind: string | undefined }
+type Waiter = { resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout }
 
 export class DbAdmission {
   private active = 0
@@ -68,16 +66,13 @@ export class DbAdmission {
   /**
    * Runs `work` once admitted; rejects with DbBusyError (without running it) when the queue is full or the
    * wait too long. `kind` groups works of like cost for the adaptive limit (the route's name); a run without
-   * one (a write) does not move it and is admitted under `maxConcurrentWrites`, not under the adaptive limit:
-   * its few point operations by `_id` are not the scans the limit exists for, a limit only reads teach would
-   * stay at its floor under writes alone, and a write is several round trips, which want more of them in
-   * flight. It still waits its turn behind a queue.
+   * one is admitted under the limit but does not move it (its time is not the database's: a streamed upload).
    */
   async run<T>(work: () => Promise<T>, kind?: string): Promise<T> {
     if (this.options.maxConcurrent <= 0) return work()
     let started = performance.now()
-    if (this.active >= this.limitFor(kind) || this.waiting > 0) {
-      await this.enqueue(kind)
+    if (this.active >= this.limit || this.waiting > 0) {
+      await this.enqueue()
       const admittedAt = performance.now()
       this.observer?.admitted((admittedAt - started) / 1000)
       started = admittedAt
@@ -93,18 +88,13 @@ export class DbAdmission {
     }
   }
 
-  private limitFor(kind: string | undefined): number {
-    return kind === undefined ? (this.options.maxConcurrentWrites ?? this.options.maxConcurrent) : this.limit
-  }
-
-  private enqueue(kind: string | undefined): Promise<void> {
+  private enqueue(): Promise<void> {
     if (this.waiting >= this.options.maxQueued) {
       this.observer?.rejected('queue-full')
       return Promise.reject(new DbBusyError(`database admission queue full (${this.options.maxQueued} waiting)`, 'queue-full'))
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        kind,
         resolve,
         reject,
         timer: setTimeout(() => {
@@ -118,10 +108,10 @@ export class DbAdmission {
     })
   }
 
-  /** Frees the slot, then admits the oldest waiters while they fit under their limit (a raised limit admits more). */
+  /** The slot passes straight to the oldest waiter (`active` unchanged), or is freed; a raised limit admits more. */
   private release(): void {
-    this.active--
-    while (this.head < this.queue.length && this.active < this.limitFor(this.queue[this.head]!.kind) && this.admitNext()) this.active++
+    if (this.active > this.limit || !this.admitNext()) this.active--
+    while (this.active < this.limit && this.admitNext()) this.active++
   }
 
   private admitNext(): boolean {

@@ -16,8 +16,8 @@ export type RunRouteDeps = {
   /**
    * Bounds the database work of runs (core/db-admission.ts): the whole run — session lookup and handler —
    * waits for a slot; refused (DbBusyError) it is answered like an unreachable database. Absent: unbounded.
-   * `kind` (the route) is given for reads only: a write's time includes its contention with other writers
-   * (and a streamed upload), which says nothing of the database's load and must not move the adaptive limit.
+   * `kind` (the route) is given for every run but one that streams its upload (`body: 'streamed'`): that one's
+   * time is its client's, not the database's, and must not move the adaptive limit.
    */
   admit?: <T>(work: () => Promise<T>, kind: string | undefined) => Promise<T>
 }
@@ -30,10 +30,11 @@ export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<R
   if (!ctx.route.handle) return { kind: 'defer', reason: 'no-handler' }
   const session: SessionState = { authenticated: false, setCookies: [] }
   try {
-    const kind = ctx.request.method === 'GET' || ctx.request.method === 'HEAD' ? ctx.route.name : undefined
+    const write = ctx.request.method !== 'GET' && ctx.request.method !== 'HEAD'
+    const kind = ctx.route.body === 'streamed' ? undefined : ctx.route.name
     // Read before the slot is taken (a slow client's body must not hold one). Its errors are the handler's
     // to meet when it reads it, in the legacy order (a 401 or a 415 before a 413).
-    if (kind === undefined && ctx.route.body === undefined) await ctx.body().catch(() => undefined)
+    if (write && ctx.route.body === undefined) await ctx.body().catch(() => undefined)
     return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session), kind) : await policiesThenHandler(ctx, deps, session)
   } catch (error) {
     const answer = errorAnswer(error, ctx, deps.logger)

@@ -109,8 +109,6 @@ export function createApp({ config, mongo, logger, settings, urlMap, cache, metr
   // The gateway's runs of migrated routes hand MongoDB a bounded amount of work at once (docs/concurrency.md).
   const admission = new DbAdmission({
     maxConcurrent: config.MONGODB_MAX_CONCURRENT_REQUESTS,
-    // The pool bounds what writes hand MongoDB at once (docs/concurrency.md, "Writes under the bound").
-    maxConcurrentWrites: Math.max(config.MONGODB_MAX_CONCURRENT_REQUESTS, config.MONGODB_MAX_POOL_SIZE),
     maxQueued: config.MONGODB_MAX_QUEUED_REQUESTS,
     queueTimeoutMs: config.MONGODB_QUEUE_TIMEOUT_MS,
     adaptive: config.MONGODB_ADAPTIVE_CONCURRENCY,
