@@ -15,6 +15,7 @@ import { clientOrigin, endToEndHeaders, rewriteLocation, upstreamRequestHeaders 
 import { memoryBody, readRequestBody, type BodyLimits, type BufferedBody } from './request-body.js'
 import { AdmissionPool, type AdmissionObserver, type PoolLimits, type PoolName, type Release } from './admission.js'
 import { relayBody, type ResponseBufferLimits } from './response-relay.js'
+import { holdsWhole, readWhole } from './held-answer.js'
 
 export type LegacyProxyOptions = {
   target: string
@@ -200,15 +201,14 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       selfHandleResponse: true,
       on: {
         proxyReq: (proxyReq, req, res) => prepareUpstreamRequest(proxyReq, req, res, origin, options),
-        proxyRes: (proxyRes, req, res) => relayResponse(proxyRes, req, res, origin, options),
+        proxyRes: (proxyRes, req, res) => relayResponse(proxyRes, req, res, origin, fail),
         error: fail,
       },
     })
   }
 
-  function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, options: LegacyProxyOptions): void {
+  function relayResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse, origin: URL, fail: (error: Error, req: IncomingMessage, res: ServerResponse) => void): void {
     const state = inFlight.get(req)
-    if (state) state.responded = true
     if (res.headersSent || res.destroyed) {
       proxyRes.destroy()
       state?.finish()
@@ -224,24 +224,39 @@ export function legacyProxy(options: LegacyProxyOptions): LegacyForward {
       state.pool = 'streams'
     }
     if (state?.copy) copyResponse(proxyRes, state.copy)
-    const headers = endToEndHeaders(proxyRes)
-    const location = headers.location?.[0]
-    if (location !== undefined) {
-      const rewritten = rewriteLocation(location, origin, incoming)
-      const fallback = state?.relay?.sameOriginRedirects
-      headers.location = [fallback === undefined ? rewritten : safeLocation(rewritten, clientOrigin(incoming), fallback)]
+    const sendHead = () => {
+      if (state) state.responded = true
+      const headers = endToEndHeaders(proxyRes)
+      const location = headers.location?.[0]
+      if (location !== undefined) {
+        const rewritten = rewriteLocation(location, origin, incoming)
+        const fallback = state?.relay?.sameOriginRedirects
+        headers.location = [fallback === undefined ? rewritten : safeLocation(rewritten, clientOrigin(incoming), fallback)]
+      }
+      state?.relay?.onStatus?.(proxyRes.statusCode ?? 502)
+      // A cookie the gateway itself set before proxying (the canary's gw_canary) goes out with the legacy's own.
+      const ownCookies = res.getHeader('set-cookie')
+      for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)
+      if (ownCookies !== undefined) res.setHeader('set-cookie', [...([] as string[]).concat(ownCookies as string | string[]), ...(headers['set-cookie'] ?? [])])
+      res.setHeader(UPSTREAM_HEADER, 'legacy')
+      if (state) res.setHeader('x-request-id', state.requestId)
+      res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage)
     }
-    state?.relay?.onStatus?.(proxyRes.statusCode ?? 502)
-    // A cookie the gateway itself set before proxying (the canary's gw_canary) goes out with the legacy's own.
-    const ownCookies = res.getHeader('set-cookie')
-    for (const [name, values] of Object.entries(headers)) res.setHeader(name, values.length === 1 ? values[0]! : values)
-    if (ownCookies !== undefined) res.setHeader('set-cookie', [...([] as string[]).concat(ownCookies as string | string[]), ...(headers['set-cookie'] ?? [])])
-    res.setHeader(UPSTREAM_HEADER, 'legacy')
-    if (state) res.setHeader('x-request-id', state.requestId)
-    res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage)
     // Errors of the response stream surface as an upstream request error (logged there) or as the early close below.
     proxyRes.on('error', () => {})
     proxyRes.once('end', () => state?.finish())
+    if (holdsWhole(proxyRes, state?.bodySize ?? null)) {
+      readWhole(proxyRes, (body) => {
+        if (res.headersSent || res.destroyed) return
+        sendHead()
+        res.end(body)
+      })
+      proxyRes.once('close', () => {
+        if (!proxyRes.complete) fail(new Error('legacy connection closed before its answer was complete'), req, res)
+      })
+      return
+    }
+    sendHead()
     relayBody(proxyRes, res, responseBuffer, {
       spool: !stream,
       onSpoolError: (error) => logger.error({ requestId: state?.requestId, err: { message: error.message } }, 'response spool failed; client response cut'),

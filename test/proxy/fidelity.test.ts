@@ -144,31 +144,24 @@ describe('methods and bodies', () => {
     expect(file.length).toBeGreaterThanOrEqual(24 * 1024 * 1024)
   })
 
-  it('an answer the legacy app sends before reading a big upload (401) reaches the client whole, else a clean 502 or, at most once in three, a cut response', async () => {
-    // gunicorn closes with the upload unread; its kernel's reset can drop the 401 before it leaves (2 of 30
-    // here, docs/proxy.md). Then the client gets the gateway's JSON 502; or, when the reset lands after the
-    // 401's headers were relayed, a cut response (an answer that ended early must not look complete).
-    const answers: Array<{ status: number; body: unknown } | 'cut'> = []
-    for (let attempt = 0; attempt < 3; attempt++) {
+  it('an answer the legacy app sends before reading a big upload (401) reaches the client whole, else as a clean 502, never cut', async () => {
+    // gunicorn closes with the upload unread; its kernel's reset can drop the 401 before the gateway has read
+    // it (2 of 30 here on an idle machine, 5 of 40 on a loaded one; docs/proxy.md). Then the client gets the
+    // gateway's JSON 502. The gateway reads such a small answer whole before relaying its head, so the reset
+    // never leaves a cut response that began as a 401 (legacy-proxy/held-answer.ts). Up to 8 uploads, until a 401.
+    const answers: Array<{ status: number; body: unknown }> = []
+    while (answers.length < 8 && !answers.some((answer) => answer.status === 401)) {
       const form = new FormData()
       form.append('arquivo', new Blob([Buffer.alloc(24 * 1024 * 1024, 97)], { type: 'text/csv' }), 'grande.csv')
-      try {
-        const response = await fetch(`${gateway.url}/api/importar`, { method: 'POST', body: form })
-        expectLabelled(response, 'legacy')
-        answers.push({ status: response.status, body: await response.json() })
-      } catch (error) {
-        // Only a connection cut by the other side; anything else (a hang, a timeout, a bad body) still fails.
-        expect((error as { cause?: { code?: string } }).cause?.code).toBe('UND_ERR_SOCKET')
-        answers.push('cut')
-      }
+      const response = await fetch(`${gateway.url}/api/importar`, { method: 'POST', body: form })
+      expectLabelled(response, 'legacy')
+      answers.push({ status: response.status, body: await response.json() })
     }
     for (const answer of answers) {
-      if (answer === 'cut') continue
       if (answer.status === 401) expect(answer.body).toEqual({ erro: 'Não autenticado' })
       else expect(answer).toMatchObject({ status: 502, body: { erro: 'Sistema legado indisponível' } })
     }
-    expect(answers.filter((answer) => answer === 'cut').length).toBeLessThan(2)
-    expect(answers.filter((answer) => answer !== 'cut' && answer.status === 401).length).toBeGreaterThan(0)
+    expect(answers.some((answer) => answer.status === 401)).toBe(true)
   })
 })
 
