@@ -1,9 +1,9 @@
-import { Double, MongoServerError, ObjectId } from 'mongodb'
+import { Double, MongoServerError, ObjectId, type Db } from 'mongodb'
 import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import type { RouteContext } from '../../core/route.js'
 import { itemJson } from '../shared/item-json.js'
 import { legacyJsonBody } from '../shared/legacy-json-body.js'
-import { checkNewItem } from './item-input.js'
+import { checkNewItem, type NewItem } from './item-input.js'
 import { wouldWrite } from '../shared/shadow-write.js'
 import { itemsCollection } from '../shared/collections.js'
 
@@ -22,7 +22,16 @@ export async function handleEstoqueItensCreate(ctx: RouteContext): Promise<Respo
   const item = checked.value
 
   const itens = itemsCollection(ctx.db)
-  if (await itens.findOne({ codigo: item.codigo }, { projection: { _id: 1 } })) return jsonErrorResponse('Código já existe', 409)
+  // Shadow run: validated, nothing written (the legacy app has answered the client).
+  if (ctx.shadow) return (await itens.findOne({ codigo: item.codigo }, { projection: { _id: 1 } })) ? jsonErrorResponse('Código já existe', 409) : wouldWrite(201)
+  const created = await insertNewItem(ctx.db, item)
+  return created ? jsonResponse(created, 201) : jsonErrorResponse('Código já existe', 409)
+}
+
+/** The legacy's read of the codigo, then the insert; the new item's JSON, or null when the codigo is taken. */
+export async function insertNewItem(db: Db, item: NewItem): Promise<Record<string, unknown> | null> {
+  const itens = itemsCollection(db)
+  if (await itens.findOne({ codigo: item.codigo }, { projection: { _id: 1 } })) return null
   const momento = new Date()
   const doc = {
     _id: new ObjectId(),
@@ -34,13 +43,11 @@ export async function handleEstoqueItensCreate(ctx: RouteContext): Promise<Respo
     criado_em: momento,
     atualizado_em: momento,
   }
-  // Shadow run: validated, nothing written (the legacy app has answered the client).
-  if (ctx.shadow) return wouldWrite(201)
   try {
     await itens.insertOne(doc)
   } catch (error) {
-    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return jsonErrorResponse('Código já existe', 409)
+    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return null
     throw error
   }
-  return jsonResponse(itemJson({ ...doc, quantidade: item.quantidade, estoque_minimo: item.estoque_minimo }), 201)
+  return itemJson({ ...doc, quantidade: item.quantidade, estoque_minimo: item.estoque_minimo })
 }

@@ -1,3 +1,4 @@
+import type { Db, ObjectId } from 'mongodb'
 import { jsonErrorResponse, jsonResponse } from '../../core/legacy-json.js'
 import type { RouteContext } from '../../core/route.js'
 import { legacyItemId } from '../shared/find-item.js'
@@ -17,7 +18,11 @@ export async function handleEstoqueItensDelete(ctx: RouteContext): Promise<Respo
     // Shadow run: the would-be answer (found or not), nothing written.
     return (await itemsCollection(ctx.db).findOne({ _id }, { projection: { _id: 1 } })) ? wouldWrite(200) : jsonErrorResponse('Item não encontrado', 404)
   }
-  const result = await itemsCollection(ctx.db).updateOne({ _id }, { $set: { ativo: false, atualizado_em: new Date() } })
-  if (result.matchedCount === 0) return jsonErrorResponse('Item não encontrado', 404)
-  return jsonResponse({ ok: true })
+  return (await deactivateItem(ctx.db, _id)) ? jsonResponse({ ok: true }) : jsonErrorResponse('Item não encontrado', 404)
+}
+
+/** The soft delete, one update; false when there is no such item. */
+export async function deactivateItem(db: Db, _id: ObjectId): Promise<boolean> {
+  const result = await itemsCollection(db).updateOne({ _id }, { $set: { ativo: false, atualizado_em: new Date() } })
+  return result.matchedCount > 0
 }

@@ -73,6 +73,24 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
     })
   }
 
+  // Rows that leave the stock as read: their compare-and-sets go in one unordered bulk write, like the
+  // legacy's one bulk_write. If any lost a race (a movement changed that stock since the read), the write's
+  // count says so but not which: then each of them is decided one by one on a fresh read below (those
+  // already written get the same fields again; a stock that moved gets its `ajuste`).
+  const steady = toUpdate.filter((item) => keepsStock(known.get(item.codigo), item))
+  if (steady.length > 1) {
+    const operations = steady.map((item) => {
+      const current = known.get(item.codigo)!
+      return { updateOne: { filter: { _id: current._id, quantidade: current.quantidade ?? null }, update: { $set: fields(item) } } }
+    })
+    const result = await admitted(() => itens.bulkWrite(operations, { ordered: false }))
+    const done = new Set(steady)
+    if (result.matchedCount === steady.length) {
+      for (const item of steady) counts.atualizados += rowsOf.get(item.codigo)!
+      toUpdate.splice(0, toUpdate.length, ...toUpdate.filter((item) => !done.has(item)))
+    } else for (const item of steady) known.delete(item.codigo)
+  }
+
   const updateOne = async (item: ImportedItem): Promise<void> => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       let current = attempt === 1 ? known.get(item.codigo) : undefined
@@ -85,8 +103,7 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
         }
         current = { _id: doc._id, quantidade: doc.quantidade }
       }
-      const previous = plainNumber(current.quantidade)
-      const pending = previous === item.quantidade && typeof previous === 'number' ? undefined : ajuste(current, item, usuario, momento)
+      const pending = keepsStock(current, item) ? undefined : ajuste(current, item, usuario, momento)
       // The stock read must still be the stock: `{quantidade: x}` matches numerically (an int 5 is a double 5.0).
       if (!(await compareAndSetStock(db, current._id, { quantidade: current.quantidade ?? null }, fields(item), pending))) {
         await backOff(attempt)
@@ -106,6 +123,13 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
     }
   }))
   return counts
+}
+
+/** The row sets the stock the batch read (a plain number equal to it), so no `ajuste` is due. */
+function keepsStock(current: Known | undefined, item: ImportedItem): boolean {
+  if (!current) return false
+  const previous = plainNumber(current.quantidade)
+  return typeof previous === 'number' && previous === item.quantidade
 }
 
 /** insertMany, unordered; the indexes of the documents refused because their codigo exists by now. */

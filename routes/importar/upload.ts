@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { createHash, randomBytes } from 'node:crypto'
+import { createWriteStream, type WriteStream } from 'node:fs'
+import { unlink } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
@@ -69,14 +69,25 @@ export async function readUpload(request: Request, limits: UploadLimits): Promis
     return { kind: 'no-file' } // no boundary: Werkzeug's ValueError, silenced
   }
 
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'importar-'))
-  const cleanup = () => rm(dir, { recursive: true, force: true })
+  // One file, created exclusively and private to this user (a directory per upload cost three more system calls).
+  const target = path.join(os.tmpdir(), `importar-${process.pid}-${randomBytes(8).toString('hex')}`)
+  let writer: WriteStream | undefined
+  // The file stream closed first: it opens the file asynchronously, and must not create it after the rm.
+  const cleanup = async () => {
+    if (writer && !writer.closed) {
+      const closed = new Promise<void>((resolve) => writer!.once('close', () => resolve()))
+      writer.destroy()
+      await closed
+    }
+    await unlink(target).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+    })
+  }
   let file: { path: string; done: Promise<{ bytes: number; sha256: string }> } | undefined
   try {
     const parsed = new Promise<void>((resolve, reject) => {
       parser.on('file', (name, stream, info) => {
         if (name === 'arquivo' && info.filename !== undefined && !file) {
-          const target = path.join(dir, 'arquivo')
           const hash = createHash('sha256')
           let bytes = 0
           const hashing = new Transform({
@@ -86,7 +97,7 @@ export async function readUpload(request: Request, limits: UploadLimits): Promis
               callback(null, chunk)
             },
           })
-          const done = pipeline(stream, hashing, createWriteStream(target)).then(() => ({ bytes, sha256: hash.digest('hex') }))
+          const done = pipeline(stream, hashing, (writer = createWriteStream(target, { flags: 'wx', mode: 0o600 }))).then(() => ({ bytes, sha256: hash.digest('hex') }))
           done.catch(() => undefined)
           file = { path: target, done }
           return

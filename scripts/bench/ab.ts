@@ -24,7 +24,7 @@ import { ROUTES, benchRequest, requestHeaders, routePath, runScript, withAppTier
 import { freePort } from '../dev/ports.js'
 import { root, SECRET_KEY, type DbTarget } from './contenders.js'
 import { startDelayRelay } from './delay-relay.js'
-import { drive, warmByRequests } from './loadgen.js'
+import { drive, runTag, warmByRequests, withSeq } from './loadgen.js'
 import { startProcess, treeCpuMs, treeCpuSplitMs, waitForUrl } from './processes.js'
 
 const logDir = path.join(root, '.cache/bench/ab')
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
       const builds = []
       for (const [i, spec] of specs.entries()) builds.push(await startBuild(String.fromCharCode(65 + i), spec, db, legacy.url))
       for (const build of builds) stops.push(() => build.proc.stop())
-      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${requestPath}`, { headers, method: send.method, body: send.bodies?.[0] }).then((r) => r.text())))
+      const bodies = await Promise.all(builds.map((b) => fetch(`${b.url}${requestPath}`, { headers, method: send.method, body: send.bodies && withSeq(send.bodies[0]!, runTag(), 0) }).then((r) => r.text())))
       // A write's answers differ by their ids and times.
       if (!send.bodies) console.log(`same body from every build: ${bodies.every((b) => b === bodies[0])} (${bodies[0]!.length} bytes)`)
       // Warm-up (JIT of both builds and of the JVM database), left out of the figures: WARMUP_REQUESTS requests

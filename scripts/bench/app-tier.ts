@@ -6,6 +6,7 @@ import { MongoClient, type Db } from 'mongodb'
 import { startJavaMongo, type LocalMongo } from '../local-mongo/index.js'
 import { seed } from '../seed/index.js'
 import { startLegacy, type DbTarget, type Running } from './contenders.js'
+import { SEQ } from './loadgen.js'
 
 export const USER_AGENT = 'estoque-bench'
 
@@ -21,12 +22,25 @@ export const ROUTES = {
   // An entrada of 1 on each of the first WRITE_ITEMS items in turn (writers spread over items, as in use).
   registrar: 'POST /api/movimentacoes',
   'item-update': 'PUT /api/estoque/itens/{item}',
+  // A new item per request (its codigo numbered by the load generator), then the first item soft-deleted
+  // again and again (the legacy view answers 200 for an inactive item too). Last: they change what the
+  // writes above read.
+  'item-create': 'POST /api/estoque/itens',
+  'item-delete': 'DELETE /api/estoque/itens/{item}',
+  // A CSV of IMPORT_ROWS items of its own: the first import creates them, every later one updates them to
+  // the same values (no stock change, so no movement).
+  importar: 'POST /api/importar',
 } as const
 export type RouteKey = keyof typeof ROUTES
 export const WRITE_ITEMS = 50
+export const IMPORT_ROWS = 20
+const BOUNDARY = 'estoque-bench-boundary'
 
-/** One request of a route, as every contender and load generator gets it; `bodies` are sent in turn. */
-export type BenchRequest = { method: 'GET' | 'POST' | 'PUT'; path: string; bodies?: string[] }
+/**
+ * One request of a route, as every contender and load generator gets it; `bodies` are sent in turn, each
+ * `{seq}` in them replaced by a number unique to the request (loadgen.ts).
+ */
+export type BenchRequest = { method: 'GET' | 'POST' | 'PUT' | 'DELETE'; path: string; bodies?: string[]; contentType?: string }
 
 export function isWriteRoute(key: RouteKey): boolean {
   return ROUTES[key].includes(' ')
@@ -34,18 +48,29 @@ export function isWriteRoute(key: RouteKey): boolean {
 
 /** The request of `key` on data whose first item is `itemId` (writeItemIds: `writeItems`). */
 export function benchRequest(key: RouteKey, itemId: string, writeItems: string[]): BenchRequest {
-  const [method, template] = isWriteRoute(key) ? (ROUTES[key].split(' ') as ['POST' | 'PUT', string]) : (['GET', ROUTES[key]] as const)
+  const [method, template] = isWriteRoute(key) ? (ROUTES[key].split(' ') as [BenchRequest['method'], string]) : (['GET', ROUTES[key]] as const)
   const path = routePath(template, itemId)
   if (key === 'registrar') {
     return { method, path, bodies: writeItems.map((id) => JSON.stringify({ item_id: id, tipo: 'entrada', quantidade: 1, observacao: 'bench' })) }
   }
   if (key === 'item-update') return { method, path, bodies: [JSON.stringify({ nome: 'Item do bench', estoque_minimo: 5 })] }
+  if (key === 'item-create') {
+    return { method, path, bodies: [JSON.stringify({ codigo: `BENCH-${SEQ}`, nome: 'Item criado pelo bench', categoria: 'Bench', subcategoria: 'Novos', unidade: 'un', quantidade: 10, estoque_minimo: 2 })] }
+  }
+  if (key === 'importar') return { method, path, bodies: [importUpload()], contentType: `multipart/form-data; boundary=${BOUNDARY}` }
   return { method, path }
+}
+
+/** The multipart upload of the import's CSV (CRLF line ends, as a browser's form sends it). */
+function importUpload(): string {
+  const rows = Array.from({ length: IMPORT_ROWS }, (_, i) => `BENCH-IMP-${String(i + 1).padStart(3, '0')},Item importado ${i + 1},Bench,Importados,un,10,2`)
+  const csv = ['codigo,nome,categoria,subcategoria,unidade,quantidade,estoque_minimo', ...rows, ''].join('\r\n')
+  return `--${BOUNDARY}\r\nContent-Disposition: form-data; name="arquivo"; filename="itens.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${BOUNDARY}--\r\n`
 }
 
 /** The headers of `request` on top of the session's. */
 export function requestHeaders(request: BenchRequest, headers: Record<string, string>): Record<string, string> {
-  return request.bodies ? { ...headers, 'content-type': 'application/json' } : headers
+  return request.bodies ? { ...headers, 'content-type': request.contentType ?? 'application/json' } : headers
 }
 // A view only the legacy app serves (every migrated route would be answered by the gateway itself).
 export const LEGACY_ONLY_ROUTE = '/api/diagnostico/requisicao'

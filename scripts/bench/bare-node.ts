@@ -1,6 +1,6 @@
 /**
  * Framework-cost reference for the benchmark: a bare `node:http` server running the gateway's own queries,
- * serializer and session check for the migrated routes the benchmark drives (reads and writes) — no Hono, no dispatcher, no middleware,
+ * serializer and session check for the migrated routes the benchmark drives (reads, writes and the CSV import) — no Hono, no dispatcher, no middleware,
  * no logging, no metrics. What the gateway could reach if routing and middleware cost nothing.
  * It reads the gateway's own configuration (PORT, MONGODB_URI, MONGODB_DB, SECRET_KEY, WEB_CONCURRENCY:
  * node:cluster workers) and opens MongoDB through the gateway's own client, so both send the same commands:
@@ -8,6 +8,7 @@
  */
 import cluster from 'node:cluster'
 import http from 'node:http'
+import { Readable } from 'node:stream'
 import type { Db } from 'mongodb'
 import { loadConfig } from '../../gateway/config/config.js'
 import { createMongo } from '../../gateway/mongo/mongo.js'
@@ -35,8 +36,13 @@ import { checkMovementBody } from '../../routes/movimentacoes/create-validate.js
 import { applyMovement } from '../../routes/movimentacoes/apply-movement.js'
 import { isJsonMimetype } from '../../routes/shared/legacy-json-body.js'
 import { legacyItemId } from '../../routes/shared/find-item.js'
-import { checkItemChanges } from '../../routes/estoque-itens/item-input.js'
+import { checkItemChanges, checkNewItem } from '../../routes/estoque-itens/item-input.js'
 import { updateItem } from '../../routes/estoque-itens/update-handler.js'
+import { insertNewItem } from '../../routes/estoque-itens/create-handler.js'
+import { deactivateItem } from '../../routes/estoque-itens/delete-handler.js'
+import { IMPORT_LIMITS } from '../../routes/importar/import-route.js'
+import { importCsv } from '../../routes/importar/import-csv.js'
+import { readUpload } from '../../routes/importar/upload.js'
 
 const config = loadConfig(process.env)
 const workers = config.WEB_CONCURRENCY
@@ -103,6 +109,32 @@ if (workers > 1 && cluster.isPrimary) {
       const updated = await updateItem(db, _id, checked.value)
       return updated ? [200, updated] : [404, { erro: 'Item não encontrado' }]
     },
+    'POST /api/estoque/itens': async (db, _args, _path, _user, body) => {
+      const checked = checkNewItem(body)
+      if (!checked.ok) return [400, { erro: checked.erro }]
+      const created = await insertNewItem(db, checked.value)
+      return created ? [201, created] : [409, { erro: 'Código já existe' }]
+    },
+    // The body is never read, as in the legacy view.
+    [`DELETE ${ITEM_PREFIX}`]: async (db, _args, path) => {
+      const _id = legacyItemId(path.slice(ITEM_PREFIX.length))
+      return _id && (await deactivateItem(db, _id)) ? [200, { ok: true }] : [404, { erro: 'Item não encontrado' }]
+    },
+  }
+  // The CSV import streams its upload: the gateway's own multipart reader, CSV reader and batch writes.
+  const importUpload = async (db: Db, req: http.IncomingMessage, user: UserDoc): Promise<[number, unknown]> => {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value)
+    const request = new Request(`http://bare${req.url}`, { method: 'POST', headers, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit)
+    const upload = await readUpload(request, IMPORT_LIMITS)
+    if (upload.kind === 'too-large') return [413, { erro: 'Requisição muito grande' }]
+    if (upload.kind === 'no-file') return [400, { erro: 'Arquivo não enviado' }]
+    try {
+      const result = await importCsv(db, upload.path, user.email)
+      return [200, { ...result, criados: BigInt(result.criados), atualizados: BigInt(result.atualizados), bytes: BigInt(upload.bytes), sha256: upload.sha256 }]
+    } finally {
+      await upload.cleanup()
+    }
   }
   const readBody = async (req: http.IncomingMessage): Promise<PyJson> => {
     const chunks: Buffer[] = []
@@ -117,15 +149,18 @@ if (workers > 1 && cluster.isPrimary) {
       const path = q === -1 ? target : target.slice(0, q)
       if (path === '/healthz') return void res.end('ok')
       const route = path.startsWith(ITEM_PREFIX) && path.indexOf('/', ITEM_PREFIX.length) === -1 ? ITEM_PREFIX : path
+      const uploads = req.method === 'POST' && path === '/api/importar'
       const handler = req.method === 'GET' ? handlers[route] : writes[`${req.method} ${route}`]
-      if (!handler) return send(res, 404, { erro: 'Recurso não encontrado' })
-      if (req.method !== 'GET' && !isJsonMimetype(req.headers['content-type'])) return send(res, 415, { erro: 'Tipo de conteúdo não suportado' })
+      if (!handler && !uploads) return send(res, 404, { erro: 'Recurso não encontrado' })
+      const reads = req.method === 'GET' || req.method === 'DELETE'
+      if (!reads && !uploads && !isJsonMimetype(req.headers['content-type'])) return send(res, 415, { erro: 'Tipo de conteúdo não suportado' })
       const session = openSession(getCookie(req.headers.cookie, SESSION_COOKIE_NAME))
       const userId = session.ok ? sessionUserObjectId(session.data._user_id) : null
       const user = userId ? await findUser(userId) : null
       if (!user) return send(res, 401, { erro: 'Não autenticado' })
-      const body = req.method === 'GET' ? null : await readBody(req)
-      const [status, value, text] = await handler(db, parseArgs(rawQueryOf(target)), path, user, body)
+      if (uploads) return send(res, ...(await importUpload(db, req, user)))
+      const body = reads ? null : await readBody(req)
+      const [status, value, text] = await handler!(db, parseArgs(rawQueryOf(target)), path, user, body)
       send(res, status, value, text)
     } catch {
       if (!res.headersSent) send(res, 500, { erro: 'Erro interno' })

@@ -8,7 +8,7 @@
  * omission). After the last instant it waits for the outstanding requests (bounded by the timeout).
  */
 import http from 'node:http'
-import type { LoadResult } from './loadgen.js'
+import { runTag, SEQ, withSeq, type LoadResult } from './loadgen.js'
 
 export type FixedRateOptions = {
   url: string
@@ -23,7 +23,10 @@ export type FixedRateOptions = {
 
 export async function runFixedRate(options: FixedRateOptions): Promise<LoadResult> {
   const { url, connections, durationSec, rate, headers, method = 'GET' } = options
-  const bodies = (options.bodies ?? []).map((body) => Buffer.from(body))
+  const templates = options.bodies ?? []
+  const bodies = templates.map((body) => Buffer.from(body))
+  const numbered = templates.some((body) => body.includes(SEQ))
+  const tag = runTag()
   const timeoutMs = options.timeoutMs ?? 30_000
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections })
   const target = new URL(url)
@@ -38,7 +41,7 @@ export async function runFixedRate(options: FixedRateOptions): Promise<LoadResul
       else errors++
       if (--outstanding === 0) drained?.()
     }
-    const body = bodies.length > 0 ? bodies[sent % bodies.length] : undefined
+    const body = bodies.length === 0 ? undefined : numbered ? Buffer.from(withSeq(templates[sent % templates.length]!, tag, sent)) : bodies[sent % bodies.length]
     const req = http.request({ agent, method, host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: body ? { ...headers, 'content-length': String(body.length) } : headers, timeout: timeoutMs }, (res) => {
       res.on('data', () => {})
       res.on('end', () => finish((res.statusCode ?? 0) < 400))

@@ -15,7 +15,7 @@ import { findItemByLegacyId } from '../../routes/shared/find-item.js'
 import { freePort } from '../dev/ports.js'
 import { LEGACY_ONLY_ROUTE, ROUTES, benchRequest, firstItemId, isWriteRoute, loginSession, requestHeaders, USER_AGENT, writeItemIds, type BenchRequest, type RouteKey } from './app-tier.js'
 import { SECRET_KEY, compileForBench, root, startBare, startBareProxy, startFastApi, startGatewayProc, startLegacy, startNginx, startRelay, type DbTarget, type Running } from './contenders.js'
-import { drive, loadGeneratorName, warmByRequests, type LoadResult } from './loadgen.js'
+import { drive, loadGeneratorName, runTag, warmByRequests, withSeq, type LoadResult } from './loadgen.js'
 import { ensurePythonVenv } from '../setup.js'
 import { ensureBenchVenv, ensureDebianPackages, peakRss, treeCpuMs } from './processes.js'
 
@@ -96,7 +96,7 @@ export function defaultOptions(env: NodeJS.ProcessEnv = process.env): BenchOptio
     scenarios,
     routes: ROUTE_KEYS.filter((r) => routes.includes(r)),
     proxyPath: routes.includes('proxy'),
-    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, itens: 80, item: 150, registrar: 60, 'item-update': 80, proxy: 200, ...parseRates(env.BENCH_RATES) },
+    rates: { dashboard: 40, hierarquia: 80, movimentacoes: 100, itens: 80, item: 150, registrar: 60, 'item-update': 80, 'item-create': 60, 'item-delete': 80, importar: 30, proxy: 200, ...parseRates(env.BENCH_RATES) },
     appTier: { name: 'app', items: Number(env.BENCH_APP_ITEMS ?? 200), movements: Number(env.BENCH_APP_MOVEMENTS ?? 1000) },
     fullTier: { name: 'full', items: Number(env.BENCH_FULL_ITEMS ?? 2000), movements: Number(env.BENCH_FULL_MOVEMENTS ?? 200_000) },
     logDir: env.BENCH_LOG_DIR ?? path.join(root, '.cache/bench/logs'),
@@ -189,7 +189,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       // waits until the previous run's queued queries have drained), so even 1 s runs measure something.
       const full = tier.name === 'full'
       try {
-        const prime = await fetch(`${target.url}${path}`, { method: send.method, body: send.bodies?.[0], headers, signal: AbortSignal.timeout(full ? 300_000 : 60_000) })
+        const prime = await fetch(`${target.url}${path}`, { method: send.method, body: send.bodies && withSeq(send.bodies[0]!, runTag(), 0), headers, signal: AbortSignal.timeout(full ? 300_000 : 60_000) })
         await prime.arrayBuffer()
       } catch (error) {
         log(`  ${target.name} ${path}: priming request failed (${(error as Error).message}); measuring anyway`)
@@ -552,9 +552,12 @@ async function writeUndo(db: Db): Promise<() => Promise<void>> {
   const since = ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 1)
   return async () => {
     await db.collection('movimentacoes').deleteMany({ _id: { $gte: since } })
+    await db.collection('itens').deleteMany({ _id: { $nin: items.map((item) => item._id) } })
     await db.collection('itens').bulkWrite(items.map((item) => ({ replaceOne: { filter: { _id: item._id }, replacement: item } })))
     const left = await db.collection('movimentacoes').countDocuments()
     if (left !== movements) throw new Error(`bench: ${left} movements after undoing the writes, ${movements} seeded`)
+    const itemsLeft = await db.collection('itens').countDocuments()
+    if (itemsLeft !== items.length) throw new Error(`bench: ${itemsLeft} items after undoing the writes, ${items.length} seeded`)
   }
 }
 

@@ -5,9 +5,10 @@
  * Knobs (env or --flags, e.g. `npm run bench -- --duration 2 --scenarios app --connections 64`):
  *   BENCH_DURATION (5 s), BENCH_WARMUP (1 s, per contender and route), BENCH_WARMUP_REQUESTS (0: requests per contender and route sent as a closed loop over 4 connections before the timed warm-up), BENCH_DB_WARMUP (30 s per tier), BENCH_CONNECTIONS (1,16,64), BENCH_PROCESSES (1,2), BENCH_RTTS (0,2),
  *   BENCH_SCENARIOS (cpu,levers,ceiling,app,rec,full,features,proxy,upstream), BENCH_RATES (fixed-rate runs,
- *   req/s: dashboard=40,hierarquia=80,movimentacoes=100,itens=80,item=150,registrar=60,item-update=80,proxy=200), BENCH_ROUTES
- *   (the routes driven, `proxy` for the proxy path; default all: dashboard,hierarquia,movimentacoes,itens,item, the writes
- *   registrar (POST /api/movimentacoes) and item-update (PUT /api/estoque/itens/<id>), proxy), BENCH_APP_CONNECTIONS (closed-loop app
+ *   req/s: dashboard=40,hierarquia=80,movimentacoes=100,itens=80,item=150,registrar=60,item-update=80,item-create=60,
+ *   item-delete=80,proxy=200), BENCH_ROUTES (the routes driven, `proxy` for the proxy path; default all: dashboard,hierarquia,
+ *   movimentacoes,itens,item, the writes registrar (POST /api/movimentacoes), item-update (PUT /api/estoque/itens/<id>),
+ *   item-create (POST /api/estoque/itens), item-delete (DELETE /api/estoque/itens/<id>), proxy), BENCH_APP_CONNECTIONS (closed-loop app
  *   comparison; default BENCH_CONNECTIONS), BENCH_APP_ITEMS/MOVEMENTS (200/1000),
  *   BENCH_FULL_ITEMS/MOVEMENTS (2000/200000), BENCH_OUT (docs/benchmarks.md; the generated part goes between
  *   the bench markers), BENCH_LOADGEN=autocannon (default wrk when installed).

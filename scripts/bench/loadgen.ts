@@ -11,7 +11,21 @@ import type { FixedRateOptions } from './fixed-rate.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export type LoadResult = { rps: number; p50Ms: number; p99Ms: number; errors: number; requests: number }
-/** `method` (default GET) with `bodies` sent in turn, one per request. */
+/**
+ * In a request body, replaced by a number unique to the request: `<tag>-<n>`, the tag unique to the run
+ * (a create needs a new codigo every time).
+ */
+export const SEQ = '{seq}'
+let runs = 0
+/** A tag no other run of this process, nor an earlier process, uses. */
+export function runTag(): string {
+  return `${Date.now().toString(36)}${(runs++).toString(36)}`
+}
+export function withSeq(body: string, tag: string, n: number): string {
+  return body.includes(SEQ) ? body.replaceAll(SEQ, `${tag}-${n}`) : body
+}
+
+/** `method` (default GET) with `bodies` sent in turn, one per request (`SEQ` in them numbered). */
 export type LoadOptions = { url: string; connections: number; durationSec: number; headers: Record<string, string>; method?: string; bodies?: string[] }
 
 const WRK = '/usr/bin/wrk'
@@ -47,13 +61,22 @@ function wrkScript(method: string, bodies: string[]): string {
   const dir = path.join(root, '.cache/bench')
   mkdirSync(dir, { recursive: true })
   const file = path.join(dir, `wrk-${method.toLowerCase()}.lua`)
-  // JSON strings are valid Lua long strings' content; the level-2 brackets cannot occur in them.
-  const list = bodies.map((body) => `[==[${body}]==]`).join(',\n')
+  const list = bodies.map(luaString).join(',\n')
+  const numbered = bodies.some((body) => body.includes(SEQ))
+  // wrk runs one thread here (-t1), so one counter numbers every request.
+  const next = numbered ? `(string.gsub(bodies[i], "{seq}", "${runTag()}-" .. n))` : 'bodies[i]'
   writeFileSync(
     file,
-    `wrk.method = "${method}"\nlocal bodies = {${list}}\nlocal i = 0\nrequest = function()\n  i = i % math.max(#bodies, 1) + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n`,
+    `wrk.method = "${method}"\nlocal bodies = {${list}}\nlocal i = 0\nlocal n = 0\nrequest = function()\n  i = i % math.max(#bodies, 1) + 1\n  n = n + 1\n  return wrk.format(nil, nil, nil, ${next})\nend\n`,
   )
   return file
+}
+
+/** A Lua string literal of `text`'s UTF-8 bytes (a long string would turn a multipart body's CRLFs into LFs). */
+function luaString(text: string): string {
+  let out = '"'
+  for (const byte of Buffer.from(text)) out += byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\${String(byte).padStart(3, '0')}`
+  return `${out}"`
 }
 
 export function parseWrk(out: string): LoadResult {
@@ -79,7 +102,9 @@ export function parseWrk(out: string): LoadResult {
 
 async function runAutocannon({ url, connections, durationSec, headers, method, bodies }: LoadOptions): Promise<LoadResult> {
   const { default: autocannon } = await import('autocannon')
-  const requests = bodies?.map((body) => ({ method, body }))
+  const tag = runTag()
+  let n = 0
+  const requests = bodies?.map((body) => ({ method, body, ...(body.includes(SEQ) ? { setupRequest: (request: object) => ({ ...request, body: withSeq(body, tag, ++n) }) } : {}) }))
   const result = await autocannon({ url, connections, duration: durationSec, headers, timeout: 30, method, requests })
   return {
     rps: result.requests.average,
@@ -99,9 +124,11 @@ async function runAutocannon({ url, connections, durationSec, headers, method, b
 export async function warmByRequests(url: string, headers: Record<string, string>, requests: number, concurrency = 4, send: { method?: string; bodies?: string[] } = {}): Promise<number> {
   let sent = 0
   let failed = 0
+  const tag = runTag()
   const loop = async () => {
     while (sent < requests) {
-      const body = send.bodies?.[sent % send.bodies.length]
+      const template = send.bodies?.[sent % send.bodies.length]
+      const body = template === undefined ? undefined : withSeq(template, tag, sent)
       sent++
       try {
         const response = await fetch(url, { method: send.method, body, headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) })

@@ -1,5 +1,5 @@
 """The seed's plan, for the benchmark only: FastAPI + PyMongo's async client (AsyncMongoClient, Motor's
-successor) serving the migrated routes the benchmark drives (the reads, the movement and the item update) with the
+successor) serving the migrated routes the benchmark drives (the reads, the movement, the item update, create and delete, and the CSV import) with the
 legacy JSON contract (docs/legacy-api.md). The writes are the legacy views ported as they are: a read, then the
 writes (no compare-and-set: the legacy's lost update under concurrent movements is kept, as a straight port keeps it).
 
@@ -9,7 +9,9 @@ legacy app and the gateway. Shortcuts (documented in docs/benchmarks.md): no ses
 session-protection re-issue of the cookie, and Python's int() quirks for pagina/por_pagina reduced to int().
 Run: uvicorn app:app (MONGODB_URI, MONGODB_DB, SECRET_KEY).
 """
+import csv
 import hashlib
+import io
 import json
 import math
 import os
@@ -22,7 +24,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from flask.json.tag import TaggedJSONSerializer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, InsertOne, UpdateOne
+from pymongo.errors import DuplicateKeyError
 
 client = AsyncMongoClient(os.environ["MONGODB_URI"])
 db = client[os.environ.get("MONGODB_DB", "estoque")]
@@ -366,6 +369,167 @@ async def atualizar_item(request: Request, item_id: str):
     await db.itens.update_one({"_id": item["_id"]}, {"$set": alteracoes})
     item.update(alteracoes)
     return jsonify(item_json(item))
+
+
+@app.post("/api/estoque/itens")
+async def criar_item(request: Request):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    dados = await json_body(request)
+    if dados is None:
+        return erro("Dados inválidos")
+    codigo = dados.get("codigo")
+    nome = dados.get("nome")
+    if not isinstance(codigo, str) or not codigo.strip() or not isinstance(nome, str) or not nome.strip():
+        return erro("Código e nome são obrigatórios")
+    unidade = dados.get("unidade") or "un"
+    if unidade not in UNIDADES:
+        return erro("Unidade inválida")
+    try:
+        categoria = _texto(dados.get("categoria"))
+        subcategoria = _texto(dados.get("subcategoria"))
+    except ValueError:
+        return erro("Categoria inválida")
+    try:
+        quantidade = _numero(dados.get("quantidade"))
+        estoque_minimo = _numero(dados.get("estoque_minimo"))
+    except (TypeError, ValueError, OverflowError):
+        return erro("Quantidade inválida")
+    codigo = codigo.strip()
+    if await db.itens.find_one({"codigo": codigo}, {"_id": 1}):
+        return erro("Código já existe", 409)
+    momento = datetime.now(timezone.utc)
+    item = {"codigo": codigo, "nome": nome.strip(), "categoria": categoria, "subcategoria": subcategoria,
+            "unidade": unidade, "quantidade": quantidade, "estoque_minimo": estoque_minimo, "ativo": True,
+            "criado_em": momento, "atualizado_em": momento}
+    try:
+        await db.itens.insert_one(item)
+    except DuplicateKeyError:
+        return erro("Código já existe", 409)
+    return jsonify(item_json(item), 201)
+
+
+@app.delete("/api/estoque/itens/{item_id}")
+async def excluir_item(request: Request, item_id: str):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+    if item is None:
+        return erro("Item não encontrado", 404)
+    await db.itens.update_one({"_id": item["_id"]}, {"$set": {"ativo": False, "atualizado_em": datetime.now(timezone.utc)}})
+    return jsonify({"ok": True})
+
+
+COLUNAS = ["codigo", "nome", "categoria", "subcategoria", "unidade", "quantidade", "estoque_minimo"]
+LOTE = 500
+MAX_ERROS = 100
+BLOCO = 64 * 1024
+
+
+class LinhaInvalida(ValueError):
+    pass
+
+
+def _numero_csv(valor, campo):
+    valor = (valor or "").strip().replace(",", ".")
+    if not valor:
+        return 0.0
+    try:
+        numero = float(valor)
+    except ValueError:
+        raise LinhaInvalida(f"{campo} inválido: {valor}")
+    if not math.isfinite(numero) or numero < 0:
+        raise LinhaInvalida(f"{campo} inválido: {valor}")
+    return numero
+
+
+def _item_da_linha(linha):
+    codigo = (linha.get("codigo") or "").strip()
+    nome = (linha.get("nome") or "").strip()
+    if not codigo or not nome:
+        raise LinhaInvalida("codigo e nome são obrigatórios")
+    unidade = (linha.get("unidade") or "").strip().lower() or "un"
+    if unidade not in UNIDADES:
+        raise LinhaInvalida(f"unidade inválida: {unidade}")
+    return {
+        "codigo": codigo, "nome": nome,
+        "categoria": (linha.get("categoria") or "").strip() or None,
+        "subcategoria": (linha.get("subcategoria") or "").strip() or None,
+        "unidade": unidade,
+        "quantidade": _numero_csv(linha.get("quantidade"), "quantidade"),
+        "estoque_minimo": _numero_csv(linha.get("estoque_minimo"), "estoque_minimo"),
+    }
+
+
+@app.post("/api/importar")
+async def importar(request: Request):
+    if not await current_user(request):
+        return jsonify(NAO_AUTENTICADO, 401)
+    form = await request.form()
+    arquivo = form.get("arquivo")
+    if arquivo is None or isinstance(arquivo, str) or not arquivo.filename:
+        return erro("Arquivo não enviado")
+    sha256 = hashlib.sha256()
+    tamanho = 0
+    while True:
+        bloco = await arquivo.read(BLOCO)
+        if not bloco:
+            break
+        sha256.update(bloco)
+        tamanho += len(bloco)
+    await arquivo.seek(0)
+
+    criados = 0
+    atualizados = 0
+    erros = []
+    existentes = set()
+
+    def registrar_erro(numero, mensagem):
+        if len(erros) < MAX_ERROS:
+            erros.append({"linha": numero, "erro": mensagem})
+
+    async def gravar(lote):
+        nonlocal criados, atualizados
+        codigos = [i["codigo"] for i in lote if i["codigo"] not in existentes]
+        if codigos:
+            async for doc in db.itens.find({"codigo": {"$in": codigos}}, {"codigo": 1}):
+                existentes.add(doc["codigo"])
+        momento = datetime.now(timezone.utc)
+        operacoes = []
+        for item in lote:
+            item["atualizado_em"] = momento
+            if item["codigo"] in existentes:
+                operacoes.append(UpdateOne({"codigo": item["codigo"]}, {"$set": {**item, "ativo": True}}))
+                atualizados += 1
+            else:
+                operacoes.append(InsertOne({**item, "ativo": True, "criado_em": momento}))
+                existentes.add(item["codigo"])
+                criados += 1
+        if operacoes:
+            await db.itens.bulk_write(operacoes)
+
+    # The legacy view's loop, as it is (the CSV module is synchronous; the file is spooled by Starlette).
+    leitor = csv.DictReader(io.TextIOWrapper(arquivo.file, encoding="utf-8-sig", newline=""))
+    lote = []
+    try:
+        cabecalho = leitor.fieldnames or []
+        if [c for c in ("codigo", "nome") if c not in cabecalho]:
+            registrar_erro(1, "Cabeçalho inválido: esperado " + ",".join(COLUNAS))
+        else:
+            for linha in leitor:
+                try:
+                    lote.append(_item_da_linha(linha))
+                except LinhaInvalida as e:
+                    registrar_erro(leitor.line_num, str(e))
+                if len(lote) >= LOTE:
+                    await gravar(lote)
+                    lote = []
+    except UnicodeDecodeError:
+        registrar_erro(leitor.line_num + 1, "Arquivo não está em UTF-8")
+    except csv.Error as e:
+        registrar_erro(leitor.line_num, f"CSV inválido: {e}")
+    await gravar(lote)
+    return jsonify({"criados": criados, "atualizados": atualizados, "erros": erros, "bytes": tamanho, "sha256": sha256.hexdigest()})
 
 
 @app.get("/healthz")
