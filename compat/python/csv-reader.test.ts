@@ -37,12 +37,12 @@ sys.stdout.write(json.dumps(out))`
   return JSON.parse(execFileSync(path.join(root, '.venv/bin/python'), ['-c', script], { input, maxBuffer: 64 * 1024 * 1024 }).toString())
 }
 
-function port(file: Buffer, index: number): Event[] {
+function port(file: Buffer, index: number, from: 'file' | 'memory' = 'file'): Event[] {
   const target = path.join(dir, `f${index}.csv`)
   writeFileSync(target, file)
   const fd = openSync(target, 'r')
   const events: Event[] = []
-  const leitor = new CsvDictReader(new CsvReader(textLines(fd)))
+  const leitor = new CsvDictReader(new CsvReader(textLines(from === 'file' ? fd : file)))
   try {
     const names = leitor.fieldnames()
     events.push(['header', leitor.lineNum, names])
@@ -98,5 +98,7 @@ describe('DictReader over TextIOWrapper(encoding="utf-8-sig", newline="") as the
     ]
     const expected = python(files)
     files.forEach((file, i) => expect(port(file, i), `file ${i}: ${JSON.stringify(file.toString('latin1').slice(0, 200))}`).toEqual(expected[i]))
+    // The same bytes read from memory (an upload Werkzeug would keep in a BytesIO).
+    files.forEach((file, i) => expect(port(file, i, 'memory'), `file ${i} from memory`).toEqual(expected[i]))
   })
 })

@@ -8,13 +8,17 @@ const CHUNK_SIZE = 8192
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /**
- * The lines `io.TextIOWrapper(f, encoding="utf-8-sig", newline="")` yields from a file, decoded the way it
+ * The lines `io.TextIOWrapper(f, encoding="utf-8-sig", newline="")` yields from a file (or a BytesIO), decoded the way it
  * decodes them: the file is read and decoded in 8192-byte chunks; a chunk with an invalid (or, at the end,
  * incomplete) UTF-8 sequence raises UnicodeDecodeError as a whole, so the lines before it in that chunk are
  * never seen — which is what decides the line number the legacy importer reports. Lines end at `\n`,
  * `\r\n` or `\r` (kept); a `\r` ending a chunk waits for the next one (IncrementalNewlineDecoder).
  */
-export function textLines(fd: number): () => string | undefined {
+export function textLines(source: number | Buffer): () => string | undefined {
+  // A file descriptor (an upload spooled to disk) or the bytes themselves (a small one kept in memory).
+  const readAt = typeof source === 'number'
+    ? (into: Buffer, at: number) => readSync(source, into, 0, into.length, at)
+    : (into: Buffer, at: number) => (at >= source.length ? 0 : source.copy(into, 0, at, Math.min(at + into.length, source.length)))
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
   const buffer = Buffer.alloc(CHUNK_SIZE)
   let position = 0
@@ -24,7 +28,7 @@ export function textLines(fd: number): () => string | undefined {
 
   const readChunk = (): boolean => {
     if (eof) return false
-    let read = readSync(fd, buffer, 0, CHUNK_SIZE, position)
+    let read = readAt(buffer, position)
     // utf_8_sig's decoder waits on fewer than 3 bytes that could start a BOM, and still waits at EOF: a file
     // that is only "\xef" or "\xef\xbb" decodes to nothing, not to an error.
     if (position === 0 && read > 0 && read < 3 && BOM.subarray(0, read).equals(buffer.subarray(0, read))) read = 0

@@ -4,6 +4,7 @@ import { CsvDictReader, CsvError, CsvReader } from '../../compat/python/csv-read
 import { textLines, UnicodeDecodeError } from '../../compat/python/text-lines.js'
 import { InvalidRow, itemFromRow, type ImportedItem } from './item-from-row.js'
 import { writeBatch } from './import-writes.js'
+import type { UploadedFile } from './upload.js'
 
 /** `COLUNAS`, `LOTE` and `MAX_ERROS` of api_importacao.py. */
 const COLUNAS = ['codigo', 'nome', 'categoria', 'subcategoria', 'unidade', 'quantidade', 'estoque_minimo']
@@ -17,7 +18,7 @@ export type ImportResult = { criados: number; atualizados: number; erros: Array<
  * batches of 500, errors with the line numbers csv.py reports (including its quirks: `line_num + 1` for a
  * decoding error, DictReader's line_num not advanced over blank rows, 0 for a CSV error in the header).
  */
-export async function importCsv(db: Db, filePath: string, usuario: string): Promise<ImportResult> {
+export async function importCsv(db: Db, file: UploadedFile, usuario: string): Promise<ImportResult> {
   const result: ImportResult = { criados: 0, atualizados: 0, erros: [] }
   const error = (linha: number, erro: string) => {
     if (result.erros.length < MAX_ERROS) result.erros.push({ linha: BigInt(linha), erro })
@@ -30,8 +31,8 @@ export async function importCsv(db: Db, filePath: string, usuario: string): Prom
     result.atualizados += counts.atualizados
     lote = []
   }
-  const fd = openSync(filePath, 'r')
-  const leitor = new CsvDictReader(new CsvReader(textLines(fd)))
+  const fd = 'path' in file ? openSync(file.path, 'r') : undefined
+  const leitor = new CsvDictReader(new CsvReader(textLines(fd ?? (file as { bytes: Buffer }).bytes)))
   try {
     const cabecalho = leitor.fieldnames() ?? []
     if (!cabecalho.includes('codigo') || !cabecalho.includes('nome')) {
@@ -52,7 +53,7 @@ export async function importCsv(db: Db, filePath: string, usuario: string): Prom
     else if (failure instanceof CsvError) error(leitor.lineNum, `CSV inválido: ${failure.message}`)
     else throw failure
   } finally {
-    closeSync(fd)
+    if (fd !== undefined) closeSync(fd)
   }
   await gravar()
   return result

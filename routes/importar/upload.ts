@@ -22,13 +22,23 @@ export type Upload =
   | { kind: 'too-large' }
   /** `request.files.get("arquivo")` is None or has an empty filename (also: not multipart, malformed multipart). */
   | { kind: 'no-file' }
-  | { kind: 'file'; path: string; bytes: number; sha256: string; cleanup: () => Promise<void> }
+  | { kind: 'file'; file: UploadedFile; bytes: number; sha256: string; cleanup: () => Promise<void> }
+
+/** Where the file's bytes are: a temp file, or memory for a small request (Werkzeug's BytesIO). */
+export type UploadedFile = { path: string } | { bytes: Buffer }
+
+/**
+ * Werkzeug's `default_stream_factory`: a request whose declared length is at most 500 KiB keeps its file in
+ * memory (BytesIO), a larger or chunked one spools it to a temporary file.
+ */
+const IN_MEMORY_MAX_BYTES = 1024 * 500
 
 class TooLarge extends Error {}
 
 /**
  * Reads the request as Werkzeug's form parser does for `request.files`, streaming: the first file part
- * named `arquivo` is written to a temporary file (as Werkzeug spools it) and hashed on the way; nothing
+ * named `arquivo` is kept in memory or written to a temporary file (as Werkzeug spools it: IN_MEMORY_MAX_BYTES)
+ * and hashed on the way; nothing
  * else is kept. Like Werkzeug with `silent=True`, a malformed multipart body yields no files at all.
  */
 export async function readUpload(request: Request, limits: UploadLimits): Promise<Upload> {
@@ -83,13 +93,30 @@ export async function readUpload(request: Request, limits: UploadLimits): Promis
       if (error.code !== 'ENOENT') throw error
     })
   }
-  let file: { path: string; done: Promise<{ bytes: number; sha256: string }> } | undefined
+  const inMemory = declared !== null && Number(declared) <= IN_MEMORY_MAX_BYTES
+  type Spooled = { file: UploadedFile; bytes: number; sha256: string }
+  let file: { done: Promise<Spooled> } | undefined
   try {
     const parsed = new Promise<void>((resolve, reject) => {
       parser.on('file', (name, stream, info) => {
         if (name === 'arquivo' && info.filename !== undefined && !file) {
           const hash = createHash('sha256')
           let bytes = 0
+          if (inMemory) {
+            const chunks: Buffer[] = []
+            const done = new Promise<Spooled>((resolveFile, rejectFile) => {
+              stream.on('data', (chunk: Buffer) => {
+                hash.update(chunk)
+                bytes += chunk.length
+                chunks.push(chunk)
+              })
+              stream.once('end', () => resolveFile({ file: { bytes: Buffer.concat(chunks) }, bytes, sha256: hash.digest('hex') }))
+              stream.once('error', rejectFile)
+            })
+            done.catch(() => undefined)
+            file = { done }
+            return
+          }
           const hashing = new Transform({
             transform(chunk: Buffer, _encoding, callback) {
               hash.update(chunk)
@@ -97,9 +124,9 @@ export async function readUpload(request: Request, limits: UploadLimits): Promis
               callback(null, chunk)
             },
           })
-          const done = pipeline(stream, hashing, (writer = createWriteStream(target, { flags: 'wx', mode: 0o600 }))).then(() => ({ bytes, sha256: hash.digest('hex') }))
+          const done = pipeline(stream, hashing, (writer = createWriteStream(target, { flags: 'wx', mode: 0o600 }))).then(() => ({ file: { path: target }, bytes, sha256: hash.digest('hex') }))
           done.catch(() => undefined)
-          file = { path: target, done }
+          file = { done }
           return
         }
         if (info.filename === undefined) {
@@ -126,8 +153,8 @@ export async function readUpload(request: Request, limits: UploadLimits): Promis
       await cleanup()
       return { kind: 'no-file' }
     }
-    const { bytes, sha256 } = await (file as { done: Promise<{ bytes: number; sha256: string }> }).done
-    return { kind: 'file', path: (file as { path: string }).path, bytes, sha256, cleanup }
+    const spooled = await (file as { done: Promise<Spooled> }).done
+    return { kind: 'file', ...spooled, cleanup }
   } catch (error) {
     body.destroy()
     await cleanup()

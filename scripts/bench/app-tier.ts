@@ -22,14 +22,14 @@ export const ROUTES = {
   // An entrada of 1 on each of the first WRITE_ITEMS items in turn (writers spread over items, as in use).
   registrar: 'POST /api/movimentacoes',
   'item-update': 'PUT /api/estoque/itens/{item}',
-  // A new item per request (its codigo numbered by the load generator), then the first item soft-deleted
-  // again and again (the legacy view answers 200 for an inactive item too). Last: they change what the
-  // writes above read.
-  'item-create': 'POST /api/estoque/itens',
-  'item-delete': 'DELETE /api/estoque/itens/{item}',
   // A CSV of IMPORT_ROWS items of its own: the first import creates them, every later one updates them to
   // the same values (no stock change, so no movement).
   importar: 'POST /api/importar',
+  // A new item per request (its codigo numbered by the load generator), then the first item soft-deleted
+  // again and again (the legacy view answers 200 for an inactive item too). Last: the created items (thousands) slow
+  // every scan of the items after them, and the deletes change what the writes above read.
+  'item-create': 'POST /api/estoque/itens',
+  'item-delete': 'DELETE /api/estoque/itens/{item}',
 } as const
 export type RouteKey = keyof typeof ROUTES
 export const WRITE_ITEMS = 50

@@ -130,7 +130,7 @@ if (workers > 1 && cluster.isPrimary) {
     if (upload.kind === 'too-large') return [413, { erro: 'Requisição muito grande' }]
     if (upload.kind === 'no-file') return [400, { erro: 'Arquivo não enviado' }]
     try {
-      const result = await importCsv(db, upload.path, user.email)
+      const result = await importCsv(db, upload.file, user.email)
       return [200, { ...result, criados: BigInt(result.criados), atualizados: BigInt(result.atualizados), bytes: BigInt(upload.bytes), sha256: upload.sha256 }]
     } finally {
       await upload.cleanup()
