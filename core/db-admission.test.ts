@@ -17,7 +17,7 @@ describe('DbAdmission', () => {
         started.push(i)
         await gate.promise
         return i
-      }),
+      }, 'test'),
     )
     await Promise.resolve()
     expect(started).toEqual([0, 1])
@@ -35,10 +35,10 @@ describe('DbAdmission', () => {
   it('refuses at once when the queue is full, without running the work', async () => {
     const admission = new DbAdmission({ maxConcurrent: 1, maxQueued: 1, queueTimeoutMs: 10_000 })
     const gate = deferred()
-    const first = admission.run(() => gate.promise)
-    const second = admission.run(async () => 'second')
+    const first = admission.run(() => gate.promise, 'test')
+    const second = admission.run(async () => 'second', 'test')
     let ran = false
-    await expect(admission.run(async () => void (ran = true))).rejects.toBeInstanceOf(DbBusyError)
+    await expect(admission.run(async () => void (ran = true), 'test')).rejects.toBeInstanceOf(DbBusyError)
     expect(ran).toBe(false)
     gate.resolve()
     await first
@@ -48,26 +48,26 @@ describe('DbAdmission', () => {
   it('refuses a waiter after queueTimeoutMs and frees its place', async () => {
     const admission = new DbAdmission({ maxConcurrent: 1, maxQueued: 5, queueTimeoutMs: 20 })
     const gate = deferred()
-    const first = admission.run(() => gate.promise)
-    await expect(admission.run(async () => 'late')).rejects.toThrow(/waited 20 ms/)
+    const first = admission.run(() => gate.promise, 'test')
+    await expect(admission.run(async () => 'late', 'test')).rejects.toThrow(/waited 20 ms/)
     expect(admission.waiting).toBe(0)
     gate.resolve()
     await first
-    expect(await admission.run(async () => 'after')).toBe('after')
+    expect(await admission.run(async () => 'after', 'test')).toBe('after')
     expect(admission.running).toBe(0)
   })
 
   it('releases the slot when the work fails', async () => {
     const admission = new DbAdmission({ maxConcurrent: 1, maxQueued: 5, queueTimeoutMs: 1000 })
-    await expect(admission.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
-    expect(await admission.run(async () => 'next')).toBe('next')
+    await expect(admission.run(async () => Promise.reject(new Error('boom')), 'test')).rejects.toThrow('boom')
+    expect(await admission.run(async () => 'next', 'test')).toBe('next')
     expect(admission.running).toBe(0)
   })
 
   it('maxConcurrent 0 is no bound at all', async () => {
     const admission = new DbAdmission({ maxConcurrent: 0, maxQueued: 0, queueTimeoutMs: 1 })
     const gates = Array.from({ length: 50 }, deferred)
-    const runs = gates.map((gate) => admission.run(() => gate.promise))
+    const runs = gates.map((gate) => admission.run(() => gate.promise, 'test'))
     for (const gate of gates) gate.resolve()
     await Promise.all(runs)
     expect(admission.running).toBe(0)
@@ -100,24 +100,7 @@ describe('DbAdmission', () => {
     expect([admission.running, admission.waiting]).toEqual([0, 0])
   })
 
-  it('admits a run without a kind under the adaptive limit but does not let its time move it', async () => {
-    const admission = new DbAdmission({ maxConcurrent: 8, maxQueued: 100, queueTimeoutMs: 10_000, adaptive: true })
-    for (let i = 0; i < 8; i++) await admission.run(async () => undefined, 'route')
-    const before = admission.limit
-    let running = 0
-    let peak = 0
-    const upload = () =>
-      admission.run(async () => {
-        peak = Math.max(peak, ++running)
-        await new Promise((r) => setTimeout(r, 20))
-        running--
-      })
-    for (let round = 0; round < 4; round++) await Promise.all(Array.from({ length: 16 }, upload))
-    expect(admission.limit).toBe(before)
-    expect(peak).toBe(before)
-  })
-
-  it('keeps one queue in arrival order: a run without a kind (an upload) waits behind a queued read', async () => {
+  it('keeps one queue in arrival order across kinds: a write waits behind a queued read', async () => {
     const admission = new DbAdmission({ maxConcurrent: 8, maxQueued: 100, queueTimeoutMs: 10_000, adaptive: true })
     const gates = [deferred(), deferred()]
     const order: string[] = []
@@ -127,9 +110,9 @@ describe('DbAdmission', () => {
         await gate.promise
       }, 'route'),
     )
-    // The adaptive limit starts at 2: a third read waits, and the upload behind it waits its turn too.
+    // The adaptive limit starts at 2: a third read waits, and the write behind it waits its turn too.
     const third = admission.run(async () => void order.push('read 2'), 'route')
-    const upload = admission.run(async () => void order.push('upload'))
+    const upload = admission.run(async () => void order.push('upload'), 'import')
     await Promise.resolve()
     expect([admission.running, admission.waiting]).toEqual([2, 2])
     gates[0]!.resolve()

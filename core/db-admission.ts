@@ -65,10 +65,9 @@ export class DbAdmission {
 
   /**
    * Runs `work` once admitted; rejects with DbBusyError (without running it) when the queue is full or the
-   * wait too long. `kind` groups works of like cost for the adaptive limit (the route's name); a run without
-   * one is admitted under the limit but does not move it (its time is not the database's: a streamed upload).
+   * wait too long. `kind` groups works of like cost for the adaptive limit (the route's name).
    */
-  async run<T>(work: () => Promise<T>, kind?: string): Promise<T> {
+  async run<T>(work: () => Promise<T>, kind: string): Promise<T> {
     if (this.options.maxConcurrent <= 0) return work()
     let started = performance.now()
     if (this.active >= this.limit || this.waiting > 0) {
@@ -83,7 +82,7 @@ export class DbAdmission {
     try {
       return await work()
     } finally {
-      if (kind !== undefined) this.adaptive?.observe(kind, performance.now() - started)
+      this.adaptive?.observe(kind, performance.now() - started)
       this.release()
     }
   }

@@ -33,9 +33,16 @@ const guarded = defineRoute({
   name: 'guarded', methods: ['GET'], rule: '/api/guarded', mode: 'migrated', auth: 'login_required', openapi: { responses: {} },
   handle: async (ctx) => jsonResponse({ user: ctx.user!.email }),
 })
+/** Slots the test admission below has handed out and not got back (the upload route reports it). */
+let held = 0
+const slotsHeld = () => held
 const upload = defineRoute({
   name: 'upload', methods: ['POST'], rule: '/api/upload', mode: 'migrated', auth: 'none', body: 'streamed', openapi: { responses: {} },
-  handle: async (ctx) => jsonResponse({ bytes: (await new Response(ctx.request.body).arrayBuffer()).byteLength }),
+  handle: async (ctx) => {
+    const bytes = (await new Response(ctx.request.body).arrayBuffer()).byteLength
+    const slotsWhileReading = slotsHeld()
+    return jsonResponse({ bytes, slotsWhileReading, slotsInDatabaseWork: await ctx.database(async () => slotsHeld()) })
+  },
 })
 const declarations = [ok, broken, brokenNoFallback, deferring, guarded, upload]
 
@@ -107,8 +114,8 @@ describe('dispatch', () => {
   it('runs every gateway answer through the database admission; a refused run is a fast 503, not a fallback', async () => {
     const admission = new DbAdmission({ maxConcurrent: 1, maxQueued: 0, queueTimeoutMs: 1000 })
     let release!: () => void
-    const busy = admission.run(() => new Promise<void>((resolve) => (release = resolve)))
-    const { app, events, legacyCalls } = appWith(undefined, undefined, (work) => admission.run(work))
+    const busy = admission.run(() => new Promise<void>((resolve) => (release = resolve)), 'test')
+    const { app, events, legacyCalls } = appWith(undefined, undefined, (work) => admission.run(work, 'test'))
     const refused = await app.request('/api/ok')
     expect(refused.status).toBe(503)
     expect(refused.headers.get('retry-after')).toBe('5')
@@ -120,18 +127,25 @@ describe('dispatch', () => {
     expect((await app.request('/api/ok')).status).toBe(200)
   })
 
-  it("names the route to the admission, but not one that streams its upload (its time is the client's)", async () => {
+  it('names the route to the admission; a streamed upload is read outside it, only its database work inside', async () => {
     const kinds: Array<string | undefined> = []
-    const { app } = appWith(undefined, undefined, (work, kind) => {
+    const { app } = appWith(undefined, undefined, async (work, kind) => {
       kinds.push(kind)
-      return work()
+      held++
+      try {
+        return await work()
+      } finally {
+        held--
+      }
     })
     await app.request('/api/ok')
     await app.request('/api/ok', { method: 'HEAD' })
     await app.request('/api/defer', { method: 'POST', body: 'abc' })
+    expect(kinds).toEqual(['ok', 'ok', 'deferring'])
     const streamed = await app.request('/api/upload', { method: 'POST', body: 'abcd' })
-    expect(await streamed.json()).toEqual({ bytes: 4 })
-    expect(kinds).toEqual(['ok', 'ok', 'deferring', undefined])
+    // The upload was read with no slot held; its one piece of database work held one, named after the route.
+    expect(await streamed.json()).toEqual({ bytes: 4, slotsWhileReading: 0, slotsInDatabaseWork: 1 })
+    expect(kinds).toEqual(['ok', 'ok', 'deferring', 'upload'])
   })
 
   it("reads a write's body before its run waits for a slot, and leaves its errors to the handler", async () => {

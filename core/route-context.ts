@@ -65,9 +65,12 @@ export function routeContext(
     peerAddress: facts.peerAddress,
     legacyIdentity: facts.legacyIdentity,
     shadow: options.shadow,
+    database: runNow,
     ...services,
   }
 }
+
+const runNow = <T>(work: () => Promise<T>): Promise<T> => work()
 
 /** Reads a request body up to `limitBytes`: a declared length over it is refused before anything is read. */
 export async function readBody(request: Request, limitBytes: number): Promise<Uint8Array> {

@@ -26,7 +26,8 @@ export type RouteDeclaration = {
   /** Request bodies above this are refused with the legacy 413 (default BODY_LIMIT_BYTES). */
   bodyLimitBytes?: number
   /**
-   * `streamed`: the handler consumes the body as a stream while it runs (an upload); `unread`: it never reads
+   * `streamed`: the handler consumes the body as a stream while it runs (an upload), outside the database
+   * bound, and puts its database work under it with `ctx.database()`; `unread`: it never reads
    * it. Otherwise a write's body is read whole (up to the limit) before its run waits for a database slot, so
    * a slow client holds none.
    */
@@ -106,6 +107,12 @@ export type RouteContext = RouteServices & {
   legacyIdentity: string
   /** True when the run is a shadow comparison: the answer is compared, never sent, and nothing may be written. */
   shadow: boolean
+  /**
+   * Runs database work under the database bound. A `body: 'streamed'` route's handler runs outside it (its
+   * upload is its client's time) and wraps its database work in this; for any other route the whole run is
+   * already inside, and this just runs `work`.
+   */
+  database<T>(work: () => Promise<T>): Promise<T>
 }
 
 export type RouteHandler = (ctx: RouteContext) => Promise<Response | Defer>

@@ -16,10 +16,11 @@ export type RunRouteDeps = {
   /**
    * Bounds the database work of runs (core/db-admission.ts): the whole run — session lookup and handler —
    * waits for a slot; refused (DbBusyError) it is answered like an unreachable database. Absent: unbounded.
-   * `kind` (the route) is given for every run but one that streams its upload (`body: 'streamed'`): that one's
-   * time is its client's, not the database's, and must not move the adaptive limit.
+   * `kind` is the route. A route that streams its upload (`body: 'streamed'`) is not admitted whole: its
+   * upload is its client's time, so only its session lookup and the work its handler puts in `ctx.database()`
+   * wait for a slot, each on its own.
    */
-  admit?: <T>(work: () => Promise<T>, kind: string | undefined) => Promise<T>
+  admit?: <T>(work: () => Promise<T>, kind: string) => Promise<T>
 }
 
 /**
@@ -31,11 +32,16 @@ export async function runRoute(ctx: RouteContext, deps: RunRouteDeps): Promise<R
   const session: SessionState = { authenticated: false, setCookies: [] }
   try {
     const write = ctx.request.method !== 'GET' && ctx.request.method !== 'HEAD'
-    const kind = ctx.route.body === 'streamed' ? undefined : ctx.route.name
+    const { admit } = deps
+    if (!admit) return await policiesThenHandler(ctx, deps, session)
+    if (ctx.route.body === 'streamed') {
+      ctx.database = (work) => admit(work, ctx.route.name)
+      return await policiesThenHandler(ctx, deps, session)
+    }
     // Read before the slot is taken (a slow client's body must not hold one). Its errors are the handler's
     // to meet when it reads it, in the legacy order (a 401 or a 415 before a 413).
     if (write && ctx.route.body === undefined) await ctx.body().catch(() => undefined)
-    return deps.admit ? await deps.admit(() => policiesThenHandler(ctx, deps, session), kind) : await policiesThenHandler(ctx, deps, session)
+    return await admit(() => policiesThenHandler(ctx, deps, session), ctx.route.name)
   } catch (error) {
     const answer = errorAnswer(error, ctx, deps.logger)
     // An error after login_required passed: Flask had opened the session, so its answer says Vary: Cookie too.
@@ -48,11 +54,13 @@ type SessionState = { authenticated: boolean; setCookies: readonly string[] }
 async function policiesThenHandler(ctx: RouteContext, deps: RunRouteDeps, session: SessionState): Promise<RouteOutcome> {
   const { route } = ctx
   if (route.auth === 'login_required') {
-    const outcome = await deps.authenticate({
-      cookieHeader: ctx.request.headers.get('cookie') ?? undefined,
-      path: pathOf(ctx.rawTarget),
-      legacyIdentity: ctx.legacyIdentity,
-    })
+    const outcome = await ctx.database(() =>
+      deps.authenticate({
+        cookieHeader: ctx.request.headers.get('cookie') ?? undefined,
+        path: pathOf(ctx.rawTarget),
+        legacyIdentity: ctx.legacyIdentity,
+      }),
+    )
     if (outcome instanceof Defer) return { kind: 'defer', reason: outcome.reason }
     if (outcome instanceof Response) return { kind: 'response', response: outcome }
     ctx.user = outcome.user

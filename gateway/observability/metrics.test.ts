@@ -21,8 +21,8 @@ describe('GatewayMetrics: the database admission', () => {
     const admission = new DbAdmission({ maxConcurrent: 2, maxQueued: 1, queueTimeoutMs: 10_000 }, metrics.dbAdmission)
     metrics.watchDbAdmission(admission)
     const gate = deferred()
-    const runs = [admission.run(() => gate.promise), admission.run(() => gate.promise), admission.run(() => gate.promise)]
-    await expect(admission.run(async () => undefined)).rejects.toMatchObject({ reason: 'queue-full' })
+    const runs = [admission.run(() => gate.promise, 'test'), admission.run(() => gate.promise, 'test'), admission.run(() => gate.promise, 'test')]
+    await expect(admission.run(async () => undefined, 'test')).rejects.toMatchObject({ reason: 'queue-full' })
 
     expect(await sample(metrics, 'gateway_db_in_flight')).toBe(2)
     expect(await sample(metrics, 'gateway_db_queue_depth')).toBe(1)
@@ -43,8 +43,8 @@ describe('GatewayMetrics: the database admission', () => {
     const metrics = new GatewayMetrics()
     const admission = new DbAdmission({ maxConcurrent: 1, maxQueued: 5, queueTimeoutMs: 10 }, metrics.dbAdmission)
     const gate = deferred()
-    const first = admission.run(() => gate.promise)
-    await expect(admission.run(async () => undefined)).rejects.toMatchObject({ reason: 'queue-timeout' })
+    const first = admission.run(() => gate.promise, 'test')
+    await expect(admission.run(async () => undefined, 'test')).rejects.toMatchObject({ reason: 'queue-timeout' })
     gate.resolve()
     await first
     expect(await sample(metrics, 'gateway_db_rejections_total{reason="queue-timeout"}')).toBe(1)

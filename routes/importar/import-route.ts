@@ -50,7 +50,7 @@ export const importItems = defineRoute({
     if (upload.kind === 'too-large') return httpErrorResponse(413)
     if (upload.kind === 'no-file') return jsonErrorResponse('Arquivo não enviado')
     try {
-      const result = await importCsv(ctx.db, upload.file, ctx.user!.email)
+      const result = await ctx.database(() => importCsv(ctx.db, upload.file, ctx.user!.email))
       return jsonResponse({ ...result, criados: BigInt(result.criados), atualizados: BigInt(result.atualizados), bytes: BigInt(upload.bytes), sha256: upload.sha256 })
     } catch (error) {
       // Graceful shutdown past its write cutoff: the rows before are written; importing the file again is safe.
