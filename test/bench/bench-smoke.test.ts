@@ -35,9 +35,9 @@ describe('bench harness (smoke)', () => {
       expect(row.result.errors, `${row.contender} ${row.route}`).toBe(0)
       expect(row.peakRssBytes).toBeGreaterThan(0)
     }
-    // The writes too (POST a movement, PUT, POST and DELETE an item): measured after the reads, then undone.
+    // The writes too (POST a movement, PUT, POST and DELETE an item, the CSV import): measured after the reads, then undone.
     const reads = ['dashboard', 'hierarquia', 'movimentacoes', 'itens', 'item']
-    const routes = [...reads, 'registrar', 'item-update', 'item-create', 'item-delete']
+    const routes = [...reads, 'registrar', 'item-update', 'importar', 'item-create', 'item-delete']
     expect(result.rows.filter((row) => row.section === 'app')).toHaveLength(5 * routes.length)
     // CPU per request: every contender's process tree, every route, the proxy path (gateway, nginx and bare node, two upstreams).
     const cpuRows = result.rows.filter((row) => row.section === 'cpu')
