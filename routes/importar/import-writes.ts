@@ -84,8 +84,8 @@ export async function writeBatch(db: Db, batch: readonly ImportedItem[], usuario
       return { updateOne: { filter: { _id: current._id, quantidade: current.quantidade ?? null }, update: { $set: fields(item) } } }
     })
     const result = await admitted(() => itens.bulkWrite(operations, { ordered: false }))
-    const done = new Set(steady)
     if (result.matchedCount === steady.length) {
+      const done = new Set(steady)
       for (const item of steady) counts.atualizados += rowsOf.get(item.codigo)!
       toUpdate.splice(0, toUpdate.length, ...toUpdate.filter((item) => !done.has(item)))
     } else for (const item of steady) known.delete(item.codigo)
