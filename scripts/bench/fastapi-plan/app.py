@@ -241,11 +241,16 @@ async def listar_itens(request: Request):
     return jsonify({"itens": [item_json(i) async for i in db.itens.find(filtro).sort("codigo", 1)]})
 
 
+async def _buscar_item(item_id):
+    """The legacy's `_buscar_item`: None for an id that is not an ObjectId."""
+    return await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+
+
 @app.get("/api/estoque/itens/{item_id}")
 async def obter_item(request: Request, item_id: str):
     if not await current_user(request):
         return jsonify(NAO_AUTENTICADO, 401)
-    item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+    item = await _buscar_item(item_id)
     if item is None:
         return erro("Item não encontrado", 404)
     return jsonify(item_json(item))
@@ -341,7 +346,7 @@ async def atualizar_item(request: Request, item_id: str):
     dados = await json_body(request)
     if dados is None:
         return erro("Dados inválidos")
-    item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+    item = await _buscar_item(item_id)
     if item is None:
         return erro("Item não encontrado", 404)
     alteracoes = {}
@@ -413,7 +418,7 @@ async def criar_item(request: Request):
 async def excluir_item(request: Request, item_id: str):
     if not await current_user(request):
         return jsonify(NAO_AUTENTICADO, 401)
-    item = await db.itens.find_one({"_id": ObjectId(item_id)}) if ObjectId.is_valid(item_id) else None
+    item = await _buscar_item(item_id)
     if item is None:
         return erro("Item não encontrado", 404)
     await db.itens.update_one({"_id": item["_id"]}, {"$set": {"ativo": False, "atualizado_em": datetime.now(timezone.utc)}})
